@@ -1,0 +1,162 @@
+"""Mura settings. Everything that differs between deployments comes from the environment."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None:
+        raise ImproperlyConfigured(f"Set the {name} environment variable.")
+    return value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def env_floats(name: str, default: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in env(name, default).split(","))
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing key stops the boot
+DEBUG = env_bool("DJANGO_DEBUG")
+ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+
+INSTALLED_APPS = [
+    "modeltranslation",  # before admin, so the admin shows kk/ru/en fields
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework_gis",
+    "django_filters",
+    "leaflet",
+    "simple_history",
+    "registry",
+    "maps",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "heritage.urls"
+WSGI_APPLICATION = "heritage.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL is set by scripts/up and scripts/test (a local cluster under var/) or by the
+# deployment. Any PostGIS will do; the engine is always GeoDjango's.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL"),
+        engine="django.contrib.gis.db.backends.postgis",
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Interface and data languages. Data falls back kk -> ru -> en when a translation is missing.
+LANGUAGE_CODE = "kk"
+LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "kk"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("kk", "ru", "en")
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Almaty"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env("MURA_MEDIA_ROOT", str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# The registry's extent: (min lon, min lat, max lon, max lat). Kazakhstan spans
+# 46.49-87.32 E, 40.56-55.45 N; the default adds half a degree all round.
+MURA_EXTENT = env_floats("MURA_EXTENT", "45.99,40.06,87.82,55.95")
+# Largest number of vertices accepted in one boundary or zone geometry.
+MURA_MAX_VERTICES = int(env("MURA_MAX_VERTICES", "20000"))
+# How far (metres) a site may lie outside every region and still be given the nearest one;
+# the source boundaries are generalised, so border monuments can fall just outside them.
+MURA_REGION_SNAP_M = float(env("MURA_REGION_SNAP_M", "10000"))
+
+# Debian 12 ships GDAL 3.6, which cannot be told to refuse file and network access while
+# parsing spatial references. Mura never hands a client string to GDAL (DESIGN §6: integer
+# SRIDs from an allow-list only), which is the protection this check asks for.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (48.0, 67.0),
+    "DEFAULT_ZOOM": 5,
+    "MIN_ZOOM": 3,
+    "MAX_ZOOM": 18,
+    "SPATIAL_EXTENT": MURA_EXTENT,
+    "TILES": [
+        (
+            "OpenStreetMap",
+            env("MURA_OSM_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            {"attribution": "&copy; OpenStreetMap contributors", "maxZoom": 19},
+        )
+    ],
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,10 @@
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only")
+
+from heritage.settings import *  # noqa: E402, F403 (the test settings extend the real ones)
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405 (tests do not run collectstatic)
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

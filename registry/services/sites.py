@@ -1,0 +1,86 @@
+"""Creating and editing site records. One transaction each; nothing half-written."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import update_change_reason
+
+from registry.geometry import clean_area, clean_point
+from registry.models import HeritageSite
+from registry.services.areas import (
+    areas_for_location,
+    public_district_refresh,
+    registry_numbers_reserve,
+)
+
+# Fields an officer sets directly. Registry number, region, status, version and the public
+# projection are the registry's to set.
+EDITABLE_FIELDS = frozenset(
+    {
+        *(f"{name}_{lang}" for name in ("name", "description") for lang in ("kk", "ru", "en")),
+        "alt_names", "category", "typology", "significance", "date_from", "date_to", "period",
+        "dating_note", "condition", "condition_assessed_on", "threats", "location",
+        "location_approximate", "boundary", "sensitivity", "parent", "unesco_id", "wikidata_id",
+    }
+)  # fmt: skip
+
+
+class EditConflict(Exception):
+    """Someone else saved the site since this edit began (optimistic locking on `version`)."""
+
+    def __init__(self, site: HeritageSite):
+        last = site.history.first()
+        who = getattr(last and last.history_user, "username", None) or "someone else"
+        when = last.history_date if last else site.updated_at
+        super().__init__(
+            f"{site.registry_number} was changed by {who} at {when:%Y-%m-%d %H:%M %Z} "
+            f"(now version {site.version}). Reload it and apply your change again."
+        )
+        self.site = site
+
+
+def _apply(site: HeritageSite, fields: dict) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: "cannot be set here." for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(site, name, value)
+    site.location = clean_point(site.location, field="location")
+    if site.boundary is not None:
+        site.boundary = clean_area(site.boundary, field="boundary")
+
+
+def _save(site: HeritageSite, *, by: AbstractBaseUser | None, reason: str) -> HeritageSite:
+    site.full_clean()
+    site._history_user = by
+    site.save()
+    update_change_reason(site, reason)
+    public_district_refresh(site_ids=[site.pk])
+    site.refresh_from_db()
+    return site
+
+
+@transaction.atomic
+def site_create(
+    *, fields: dict, created_by: AbstractBaseUser | None, reason: str = ""
+) -> HeritageSite:
+    """A new draft. Its region, district and registry number come from its location."""
+    site = HeritageSite(created_by=created_by)
+    _apply(site, fields)
+    site.region, site.district = areas_for_location(site.location)
+    (site.registry_number,) = registry_numbers_reserve(prefix=site.region.registry_prefix)
+    return _save(site, by=created_by, reason=reason or "created")
+
+
+@transaction.atomic
+def site_update(
+    *, site: HeritageSite, expected_version: int, fields: dict, by: AbstractBaseUser, reason: str
+) -> HeritageSite:
+    """Change a site's fields if nobody saved it since `expected_version` was read."""
+    site = HeritageSite.objects.select_for_update().get(pk=site.pk)
+    if site.version != expected_version:
+        raise EditConflict(site)
+    _apply(site, fields)
+    site.region, site.district = areas_for_location(site.location)
+    site.version += 1
+    return _save(site, by=by, reason=reason)
