@@ -28,6 +28,11 @@ def env_floats(name: str, default: str) -> tuple[float, ...]:
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing key stops the boot
 DEBUG = env_bool("DJANGO_DEBUG")
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+# Behind an HTTPS proxy: e.g. DJANGO_CSRF_TRUSTED_ORIGINS=https://mura.example.kz and
+# DJANGO_BEHIND_HTTPS_PROXY=1 (the proxy must set X-Forwarded-Proto).
+CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin, so the admin shows kk/ru/en fields
@@ -44,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "leaflet",
     "simple_history",
+    "django_tasks_db",
     "registry",
     "maps",
 ]
@@ -129,7 +135,7 @@ MURA_MAX_VERTICES = int(env("MURA_MAX_VERTICES", "20000"))
 # the source boundaries are generalised, so border monuments can fall just outside them.
 MURA_REGION_SNAP_M = float(env("MURA_REGION_SNAP_M", "10000"))
 
-# Debian 12 ships GDAL 3.6, which cannot be told to refuse file and network access while
+# Debian 12 (the local set-up) ships GDAL 3.6, which cannot be told to refuse file and network access while
 # parsing spatial references. Mura never hands a client string to GDAL (DESIGN §6: integer
 # SRIDs from an allow-list only), which is the protection this check asks for.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
@@ -148,6 +154,9 @@ LEAFLET_CONFIG = {
         )
     ],
 }
+
+# Long jobs (imports, exports, thumbnails) run in `manage.py db_worker` (django-tasks-db).
+TASKS = {"default": {"BACKEND": env("MURA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

@@ -4,6 +4,7 @@ from django.contrib.gis.db.models.functions import Area
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from registry.geometry import clean_area
 from registry.models.sites import HeritageSite
 
 
@@ -63,6 +64,10 @@ class ProtectionZone(models.Model):
         output_field=models.FloatField(),
         db_persist=True,
     )
+
+    def clean(self) -> None:
+        if self.geom is not None:
+            self.geom = clean_area(self.geom, field="geom")
 
     class Meta:
         verbose_name = _("protection zone")

@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from registry.geometry import clean_area, clean_point
 from registry.projection import (
     GENERALISATION,
     public_boundary_expression,
@@ -194,6 +195,12 @@ class HeritageSite(SiteDescription):
     )
 
     objects = HeritageSiteQuerySet.as_manager()
+
+    def clean(self) -> None:
+        if self.location is not None:
+            self.location = clean_point(self.location, field="location")
+        if self.boundary is not None:
+            self.boundary = clean_area(self.boundary, field="boundary")
 
     class Meta:
         verbose_name = _("heritage site")

@@ -25,6 +25,9 @@ EDITABLE_FIELDS = frozenset(
 )  # fmt: skip
 
 
+GEOMETRY_CHECKS = {"location": clean_point, "boundary": clean_area}
+
+
 class EditConflict(Exception):
     """Someone else saved the site since this edit began (optimistic locking on `version`)."""
 
@@ -44,10 +47,11 @@ def _apply(site: HeritageSite, fields: dict) -> None:
     if unknown:
         raise ValidationError({name: "cannot be set here." for name in sorted(unknown)})
     for name, value in fields.items():
+        if name in GEOMETRY_CHECKS and value is not None:
+            value = GEOMETRY_CHECKS[name](value, field=name)  # before the field would refuse it
         setattr(site, name, value)
-    site.location = clean_point(site.location, field="location")
-    if site.boundary is not None:
-        site.boundary = clean_area(site.boundary, field="boundary")
+    if site.location is None:
+        raise ValidationError({"location": "is required."})
 
 
 def _save(site: HeritageSite, *, by: AbstractBaseUser | None, reason: str) -> HeritageSite:

@@ -1,0 +1,118 @@
+"""The Django admin, for administrators. Site records still go through the services, so
+registry numbers, regions, history and the public projection stay the registry's to set."""
+
+from django import forms
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry.geometry import clean_point
+from registry.models import (
+    AdminArea,
+    Designation,
+    HeritageSite,
+    ProtectionZone,
+    SitePhoto,
+    SiteStatusChange,
+    Typology,
+)
+from registry.services.areas import areas_for_location
+from registry.services.sites import EDITABLE_FIELDS, site_create, site_update
+
+
+class HeritageSiteForm(forms.ModelForm):
+    def clean(self):
+        """Say here, not with a server error on save, that a location lies in no region."""
+        cleaned = super().clean()
+        if cleaned.get("location") is not None:
+            try:
+                areas_for_location(clean_point(cleaned["location"]))
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class DesignationInline(admin.StackedInline):
+    model = Designation
+    extra = 0
+    show_change_link = True
+
+
+class PhotoInline(TranslationTabularInline):
+    model = SitePhoto
+    extra = 0
+    fields = ["original", "caption", "author", "licence", "is_public", "is_primary", "position"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = SiteStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "note", "at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HeritageSite)
+class HeritageSiteAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+    form = HeritageSiteForm
+    list_display = ["registry_number", "name", "category", "significance", "sensitivity"]
+    list_display += ["status", "region"]
+    list_filter = ["status", "sensitivity", "category", "significance", "region"]
+    search_fields = ["registry_number", "name_kk", "name_ru", "name_en"]
+    readonly_fields = ["registry_number", "status", "version", "region", "district"]
+    readonly_fields += ["published_at", "public_location", "public_boundary"]
+    raw_id_fields = ["parent"]
+    inlines = [DesignationInline, PhotoInline, StatusChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: getattr(obj, name) for name in EDITABLE_FIELDS}
+        if change:
+            saved = site_update(
+                site=obj, expected_version=obj.version, fields=fields, by=request.user,
+                reason=form.data.get("_change_reason", "") or "edited in the admin",
+            )  # fmt: skip
+        else:
+            saved = site_create(fields=fields, created_by=request.user, reason="admin")
+        obj.pk, obj.registry_number, obj.version = saved.pk, saved.registry_number, saved.version
+
+
+class ZoneInline(LeafletGeoAdminMixin, admin.StackedInline):
+    model = ProtectionZone
+    extra = 0
+    readonly_fields = ["area_ha"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(SimpleHistoryAdmin):
+    list_display = ["site", "scheme", "act_number", "act_date", "in_danger"]
+    list_filter = ["scheme", "in_danger"]
+    raw_id_fields = ["site"]
+    inlines = [ZoneInline]
+
+
+@admin.register(ProtectionZone)
+class ProtectionZoneAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+    list_display = ["designation", "kind", "area_ha"]
+    readonly_fields = ["area_ha"]
+    raw_id_fields = ["designation"]
+
+
+@admin.register(SitePhoto)
+class SitePhotoAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "site", "author", "licence", "is_public", "is_primary"]
+    raw_id_fields = ["site"]
+
+
+@admin.register(AdminArea)
+class AdminAreaAdmin(TranslationAdmin, LeafletGeoAdmin):
+    list_display = ["code", "name", "level", "iso_3166_2", "registry_prefix", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "kato", "name_kk", "name_ru", "name_en"]
+
+
+@admin.register(Typology)
+class TypologyAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    list_display = ["code", "name"]

@@ -1,0 +1,204 @@
+"""Synthetic but realistic sites for benchmarks, made inside PostgreSQL.
+
+Sites cluster around real settlements (OSM, registry/data/kz-places-osm.geojson), weighted by
+population, spread by a Gaussian whose width grows with the settlement; every category,
+significance, period and sensitivity class occurs. Regions, districts and registry numbers are
+derived as for hand-made sites (spatial join; the registry's counters), in bulk. Generated rows
+carry no history: they are benchmark data, not edits.
+"""
+
+import json
+import time
+from collections.abc import Callable
+
+from django.db import connection, transaction
+
+from registry.models import AdminArea
+from registry.services.regions import DATA
+
+PLACES_FILE = DATA / "kz-places-osm.geojson"
+SPREAD_DEGREES = {"city": 0.12, "town": 0.05, "village": 0.02}
+
+# (period, earliest year, latest year): dating is drawn inside the period.
+PERIODS = [
+    ("stone_age", -40000, -3000), ("bronze_age", -2500, -800), ("early_iron_age", -800, 500),
+    ("turkic", 550, 950), ("karakhanid", 940, 1220), ("golden_horde", 1220, 1500),
+    ("kazakh_khanate", 1465, 1847), ("imperial", 1731, 1917), ("soviet", 1917, 1991),
+    ("independence", 1991, 2025),
+]  # fmt: skip
+
+SETUP_SQL = """
+CREATE TEMP TABLE gen_region ON COMMIT DROP AS
+    SELECT id, registry_prefix, ST_Subdivide(geom, 64) AS geom
+    FROM registry_adminarea WHERE level = 1;
+CREATE INDEX ON gen_region USING gist (geom);
+CREATE TEMP TABLE gen_district ON COMMIT DROP AS
+    SELECT id, ST_Subdivide(geom, 64) AS geom FROM registry_adminarea WHERE level = 2;
+CREATE INDEX ON gen_district USING gist (geom);
+CREATE TEMP TABLE gen_typology ON COMMIT DROP AS
+    SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, name_kk, name_ru, name_en
+    FROM registry_typology;
+"""
+
+# Statements run one by one (";\n" separates them); the last returns the new ids.
+BATCH_SQL = """
+CREATE TEMP TABLE gen_batch ON COMMIT DROP AS
+WITH draws AS (
+    SELECT g, random() AS r, random() AS u1, random() AS u2, random() AS u3, random() AS u4,
+           random() AS u5, random() AS u6, random() AS u7, random() AS u8
+    FROM generate_series(1, %(n)s) AS g
+)
+SELECT d.*, p.name_kk AS place_kk, p.name_ru AS place_ru, p.name_en AS place_en,
+       ST_SetSRID(ST_MakePoint(
+           p.lon + p.spread * sqrt(-2 * ln(1 - d.u1)) * cos(2 * pi() * d.u2),
+           p.lat + p.spread * sqrt(-2 * ln(1 - d.u1)) * sin(2 * pi() * d.u2)), 4326) AS pt,
+       ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS place_pt,
+       NULL::bigint AS region_id, NULL::text AS prefix, NULL::bigint AS district_id
+FROM draws d
+CROSS JOIN LATERAL (
+    SELECT * FROM gen_place WHERE cum >= d.r * %(total)s::float8 ORDER BY cum LIMIT 1
+) p;
+
+-- A Gaussian can spill over the border: such a site goes back to its settlement.
+UPDATE gen_batch b SET region_id = r.id, prefix = r.registry_prefix
+    FROM gen_region r WHERE ST_Covers(r.geom, b.pt);
+UPDATE gen_batch SET pt = place_pt WHERE region_id IS NULL;
+UPDATE gen_batch b SET region_id = r.id, prefix = r.registry_prefix
+    FROM gen_region r WHERE b.region_id IS NULL AND ST_Covers(r.geom, b.pt);
+DELETE FROM gen_batch WHERE region_id IS NULL;
+ANALYZE gen_batch;
+UPDATE gen_batch b SET district_id = d.id FROM gen_district d WHERE ST_Covers(d.geom, b.pt);
+
+CREATE TEMP TABLE gen_counter (prefix text, last_value bigint) ON COMMIT DROP;
+WITH wanted AS (SELECT prefix, count(*) AS n FROM gen_batch GROUP BY prefix),
+bumped AS (
+    INSERT INTO registry_registrysequence AS s (prefix, last_value)
+    SELECT prefix, n FROM wanted
+    ON CONFLICT (prefix) DO UPDATE SET last_value = s.last_value + EXCLUDED.last_value
+    RETURNING prefix, last_value
+)
+INSERT INTO gen_counter SELECT * FROM bumped;
+
+INSERT INTO registry_heritagesite (
+    registry_number, name, name_kk, name_ru, name_en, description, description_kk,
+    description_ru, description_en, alt_names, category, typology_id, significance, date_from,
+    date_to, period, dating_note, condition, location_approximate, sensitivity, status,
+    published_at, wikidata_id, version, created_at, updated_at, location, threats, region_id,
+    district_id, public_district_id)
+SELECT
+    number, site_kk, site_kk, site_ru, site_en, '', '', '', '', '{}',
+    (ARRAY['archaeology','architecture','monumental_art','ensemble','sacred','history'])
+        [1 + floor(u3 * 6)::int],
+    typology_id,
+    CASE WHEN u4 < 0.001 THEN 'international' WHEN u4 < 0.15 THEN 'republican'
+         WHEN u4 < 0.90 THEN 'local' WHEN u4 < 0.98 THEN 'candidate' ELSE 'delisted' END,
+    per.y_from, per.y_to, per.period, 'synthetic',
+    (ARRAY['good','satisfactory','poor','critical','lost'])[1 + floor(u6 * 5)::int],
+    u8 > 0.8,
+    CASE WHEN u5 < 0.55 THEN 'S0' WHEN u5 < 0.75 THEN 'S1' WHEN u5 < 0.95 THEN 'S2' ELSE 'S3' END,
+    CASE WHEN u7 < 0.9 THEN 'published' WHEN u7 < 0.95 THEN 'in_review' ELSE 'draft' END,
+    CASE WHEN u7 < 0.9 THEN now() END, '', 1, now(), now(), pt, '', region_id, district_id,
+    CASE WHEN u5 < 0.55 THEN district_id END  -- S0: public point = exact point
+FROM (
+    SELECT b.*, t.id AS typology_id,
+           b.prefix || '-' || lpad(b.num::text, greatest(6, length(b.num::text)), '0') AS number,
+           t.name_kk || ': ' || b.place_kk || ' ' || b.g AS site_kk,
+           t.name_ru || ': ' || b.place_ru || ' ' || b.g AS site_ru,
+           t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en
+    FROM (
+        SELECT b.*, c.last_value - count(*) OVER w + row_number() OVER w AS num
+        FROM gen_batch b JOIN gen_counter c USING (prefix)
+        WINDOW w AS (PARTITION BY prefix ORDER BY g ROWS BETWEEN UNBOUNDED PRECEDING
+                     AND UNBOUNDED FOLLOWING)
+    ) b
+    JOIN gen_typology t ON t.i = floor(b.u8 * (SELECT count(*) FROM gen_typology))
+) s
+CROSS JOIN LATERAL (
+    SELECT p.period, p.y_from + floor(u2 * (p.y_to - p.y_from))::int AS y_from,
+           least(p.y_to, p.y_from + floor(u2 * (p.y_to - p.y_from))::int
+                 + floor(u3 * 200)::int) AS y_to
+    FROM gen_period p WHERE p.i = floor(u4 * %(periods)s)::int
+) per
+RETURNING id;
+"""
+
+
+def _load_places(cursor) -> float:
+    """A temp table of settlements with cumulative sampling weights; returns the total weight."""
+    with PLACES_FILE.open(encoding="utf-8") as f:
+        features = json.load(f)["features"]
+    rows, total = [], 0.0
+    for feature in features:
+        p = feature["properties"]
+        if not p["adm1_pcode"]:
+            continue  # border villages the source could not place in a region
+        population = int(p["population"] or 300)
+        lon, lat = feature["geometry"]["coordinates"]
+        names = (p["name_kk"] or p["name"], p["name_ru"] or p["name"], p["name_en"] or p["name"])
+        total += population**0.7  # cumulative weight: sampling is one index lookup
+        rows.append((*names, lon, lat, SPREAD_DEGREES[p["place"]], total))
+    cursor.execute(
+        "CREATE TEMP TABLE gen_place (name_kk text, name_ru text, name_en text, lon float8,"
+        " lat float8, spread float8, cum float8) ON COMMIT DROP"
+    )
+    with cursor.copy("COPY gen_place FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    # (No UPDATE before the index: an index built over HOT-updated rows is not usable by
+    # the transaction that built it, and sampling would fall back to a scan per site.)
+    cursor.execute("CREATE INDEX gen_place_cum ON gen_place (cum); ANALYZE gen_place")
+    return total
+
+
+def _load_periods(cursor) -> None:
+    cursor.execute(
+        "CREATE TEMP TABLE gen_period (i int, period text, y_from int, y_to int) ON COMMIT DROP"
+    )
+    with cursor.copy("COPY gen_period FROM STDIN") as copy:
+        for i, row in enumerate(PERIODS):
+            copy.write_row((i, *row))
+
+
+def _refresh_public_districts(cursor, ids: list[int]) -> None:
+    """The district of the generalised point, for S1/S2 (S0 got its own at insert, S3 none)."""
+    cursor.execute(
+        "UPDATE registry_heritagesite h SET public_district_id = d.id FROM gen_district d"
+        " WHERE h.id = ANY(%s) AND h.sensitivity IN ('S1', 'S2')"
+        " AND ST_Covers(d.geom, h.public_location)",
+        [ids],
+    )
+
+
+def sites_generate(
+    *, count: int, seed: float = 0.42, batch_size: int = 100_000,
+    progress: Callable[[int, float], None] | None = None,
+) -> int:  # fmt: skip
+    """Insert `count` synthetic sites in one transaction (all or none); returns rows made.
+
+    `seed` (-1..1) makes a run repeatable for a given database state.
+    """
+    if not AdminArea.objects.exists():
+        raise ValueError("Load the regions first: manage.py load_regions")
+    started, made = time.monotonic(), 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [seed])
+        total = _load_places(cursor)
+        _load_periods(cursor)
+        cursor.execute(SETUP_SQL)
+        while made < count:
+            n = min(batch_size, count - made)
+            params = {"n": n, "total": total, "periods": len(PERIODS)}
+            for statement in BATCH_SQL.split(";\n"):
+                if statement.strip():
+                    cursor.execute(statement, params)
+            ids = [row[0] for row in cursor.fetchall()]
+            _refresh_public_districts(cursor, ids)
+            cursor.execute("DROP TABLE gen_batch, gen_counter")
+            made += len(ids)
+            if progress:
+                progress(made, time.monotonic() - started)
+        # Dropped here too, not only at commit: inside an outer transaction (a test) the
+        # temp tables would otherwise outlive this call.
+        cursor.execute("DROP TABLE gen_place, gen_period, gen_region, gen_district, gen_typology")
+        cursor.execute("ANALYZE registry_heritagesite")
+    return made
