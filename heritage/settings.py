@@ -135,9 +135,9 @@ MURA_MAX_VERTICES = int(env("MURA_MAX_VERTICES", "20000"))
 # the source boundaries are generalised, so border monuments can fall just outside them.
 MURA_REGION_SNAP_M = float(env("MURA_REGION_SNAP_M", "10000"))
 
-# Debian 12 (the local set-up) ships GDAL 3.6, which cannot be told to refuse file and network access while
-# parsing spatial references. Mura never hands a client string to GDAL (DESIGN §6: integer
-# SRIDs from an allow-list only), which is the protection this check asks for.
+# Debian 12 (the local set-up) ships GDAL 3.6, which cannot be told to refuse file and
+# network access while parsing spatial references. Mura never hands a client string to
+# GDAL (DESIGN §6: integer SRIDs from an allow-list only): the protection this check wants.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 LEAFLET_CONFIG = {
