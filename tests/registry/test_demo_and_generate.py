@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db.models import Count, F
 
 from registry.models import HeritageSite, PublicSite
@@ -87,7 +88,5 @@ def test_generated_sites_are_public_only_through_the_projection():
 
 @pytest.mark.django_db
 def test_generate_sites_refuses_a_nonsense_count():
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="positive"):
         call_command("generate_sites", "0")

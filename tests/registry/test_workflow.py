@@ -1,9 +1,11 @@
 """Four eyes, optimistic locking and history on the services the officer UI will call."""
 
 import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.exceptions import PermissionDenied
 
 from registry.models import Designation, ProtectionZone
+from registry.selectors import site_list_public
 from registry.services.sites import EditConflict, site_update
 from registry.services.workflow import (
     TransitionNotAllowed,
@@ -12,7 +14,6 @@ from registry.services.workflow import (
     site_submit,
     site_withdraw,
 )
-from registry.selectors import site_list_public
 from tests.factories import HeritageSiteFactory
 
 
@@ -81,8 +82,6 @@ def test_every_change_is_kept_with_who_and_why(officer):
 
 @pytest.mark.django_db
 def test_a_zone_area_is_measured_in_hectares_on_the_spheroid():
-    from django.contrib.gis.geos import MultiPolygon, Polygon
-
     site = HeritageSiteFactory()
     act = Designation.objects.create(site=site, scheme="republican_list")
     # 0.01° x 0.01° at 43.3° N: 1113 m x 810 m, about 90 ha (not 0.0001 "square degrees").
