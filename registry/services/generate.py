@@ -51,9 +51,12 @@ WITH draws AS (
 SELECT d.*, p.name_kk AS place_kk, p.name_ru AS place_ru, p.name_en AS place_en,
        ST_SetSRID(ST_MakePoint(
            p.lon + p.spread * sqrt(-2 * ln(1 - d.u1)) * cos(2 * pi() * d.u2),
-           p.lat + p.spread * sqrt(-2 * ln(1 - d.u1)) * sin(2 * pi() * d.u2)), 4326) AS pt,
+           p.lat + p.spread * sqrt(-2 * ln(1 - d.u1)) * sin(2 * pi() * d.u2)), 4326) AS location,
+       CASE WHEN u5 < 0.55 THEN 'S0' WHEN u5 < 0.75 THEN 'S1' WHEN u5 < 0.95 THEN 'S2'
+            ELSE 'S3' END AS sensitivity,
        ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS place_pt,
-       NULL::bigint AS region_id, NULL::text AS prefix, NULL::bigint AS district_id
+       NULL::bigint AS region_id, NULL::text AS prefix, NULL::bigint AS district_id,
+       NULL::geometry AS public_location, NULL::bigint AS public_district_id
 FROM draws d
 CROSS JOIN LATERAL (
     SELECT * FROM gen_place WHERE cum >= d.r * %(total)s::float8 ORDER BY cum LIMIT 1
@@ -61,13 +64,18 @@ CROSS JOIN LATERAL (
 
 -- A Gaussian can spill over the border: such a site goes back to its settlement.
 UPDATE gen_batch b SET region_id = r.id, prefix = r.registry_prefix
-    FROM gen_region r WHERE ST_Covers(r.geom, b.pt);
-UPDATE gen_batch SET pt = place_pt WHERE region_id IS NULL;
+    FROM gen_region r WHERE ST_Covers(r.geom, b.location);
+UPDATE gen_batch SET location = place_pt WHERE region_id IS NULL;
 UPDATE gen_batch b SET region_id = r.id, prefix = r.registry_prefix
-    FROM gen_region r WHERE b.region_id IS NULL AND ST_Covers(r.geom, b.pt);
+    FROM gen_region r WHERE b.region_id IS NULL AND ST_Covers(r.geom, b.location);
 DELETE FROM gen_batch WHERE region_id IS NULL;
 ANALYZE gen_batch;
-UPDATE gen_batch b SET district_id = d.id FROM gen_district d WHERE ST_Covers(d.geom, b.pt);
+UPDATE gen_batch b SET district_id = d.id FROM gen_district d WHERE ST_Covers(d.geom, b.location);
+-- The public point by the site table's own generated-column expression (read from the
+-- catalog, so there is one definition), and the district it falls in.
+UPDATE gen_batch SET public_location = %(public_location_sql)s;
+UPDATE gen_batch b SET public_district_id = d.id FROM gen_district d
+    WHERE ST_Covers(d.geom, b.public_location);
 
 CREATE TEMP TABLE gen_counter (prefix text, last_value bigint) ON COMMIT DROP;
 WITH wanted AS (SELECT prefix, count(*) AS n FROM gen_batch GROUP BY prefix),
@@ -95,10 +103,10 @@ SELECT
     per.y_from, per.y_to, per.period, 'synthetic',
     (ARRAY['good','satisfactory','poor','critical','lost'])[1 + floor(u6 * 5)::int],
     u8 > 0.8,
-    CASE WHEN u5 < 0.55 THEN 'S0' WHEN u5 < 0.75 THEN 'S1' WHEN u5 < 0.95 THEN 'S2' ELSE 'S3' END,
+    sensitivity,
     CASE WHEN u7 < 0.9 THEN 'published' WHEN u7 < 0.95 THEN 'in_review' ELSE 'draft' END,
-    CASE WHEN u7 < 0.9 THEN now() END, '', 1, now(), now(), pt, '', region_id, district_id,
-    CASE WHEN u5 < 0.55 THEN district_id END  -- S0: public point = exact point
+    CASE WHEN u7 < 0.9 THEN now() END, '', 1, now(), now(), location, '', region_id,
+    district_id, public_district_id
 FROM (
     SELECT b.*, t.id AS typology_id,
            b.prefix || '-' || lpad(b.num::text, greatest(6, length(b.num::text)), '0') AS number,
@@ -159,14 +167,14 @@ def _load_periods(cursor) -> None:
             copy.write_row((i, *row))
 
 
-def _refresh_public_districts(cursor, ids: list[int]) -> None:
-    """The district of the generalised point, for S1/S2 (S0 got its own at insert, S3 none)."""
+def _public_location_sql(cursor) -> str:
+    """The SQL that computes `public_location`, as PostgreSQL stores it for the column."""
     cursor.execute(
-        "UPDATE registry_heritagesite h SET public_district_id = d.id FROM gen_district d"
-        " WHERE h.id = ANY(%s) AND h.sensitivity IN ('S1', 'S2')"
-        " AND ST_Covers(d.geom, h.public_location)",
-        [ids],
+        "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a"
+        " ON a.attrelid = d.adrelid AND a.attnum = d.adnum"
+        " WHERE d.adrelid = 'registry_heritagesite'::regclass AND a.attname = 'public_location'"
     )
+    return cursor.fetchone()[0]
 
 
 def sites_generate(
@@ -185,14 +193,15 @@ def sites_generate(
         total = _load_places(cursor)
         _load_periods(cursor)
         cursor.execute(SETUP_SQL)
+        public_location_sql = _public_location_sql(cursor)
         while made < count:
             n = min(batch_size, count - made)
             params = {"n": n, "total": total, "periods": len(PERIODS)}
-            for statement in BATCH_SQL.split(";\n"):
+            sql = BATCH_SQL.replace("%(public_location_sql)s", public_location_sql)
+            for statement in sql.split(";\n"):
                 if statement.strip():
                     cursor.execute(statement, params)
             ids = [row[0] for row in cursor.fetchall()]
-            _refresh_public_districts(cursor, ids)
             cursor.execute("DROP TABLE gen_batch, gen_counter")
             made += len(ids)
             if progress:

@@ -84,6 +84,9 @@ def test_generated_sites_are_public_only_through_the_projection():
     assert not exact_s0.exclude(public_location=F("location")).exists()
     assert not public.filter(sensitivity="S3", public_location__isnull=False).exists()
     assert not public.filter(sensitivity="S3", district__isnull=False).exists()
+    assert public.filter(sensitivity="S2", district__isnull=False).exists()
+    with_district = public.filter(district__isnull=False)
+    assert not with_district.exclude(district__geom__covers=F("public_location")).exists()
 
 
 @pytest.mark.django_db
