@@ -59,7 +59,7 @@ ensure_venv() {
 
 # The cluster runs as an unprivileged user: initdb refuses root, so root uses `postgres`.
 pg_run() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 free_port() {
@@ -77,8 +77,8 @@ pg_home() {
     ln -s "$elsewhere" "$VAR/pg"
   fi
   mkdir -p "$VAR/pg"
-  [ "$(id -u)" = 0 ] && chown postgres: "$VAR/pg" "$(readlink -f "$VAR/pg")"
-  echo "$VAR/pg"
+  [ "$(id -u)" = 0 ] && chown postgres: "$(readlink -f "$VAR/pg")"
+  readlink -f "$VAR/pg"
 }
 
 ensure_local_db() {
