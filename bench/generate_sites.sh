@@ -22,10 +22,10 @@ CREATE TABLE raw_copy (LIKE registry_heritagesite INCLUDING ALL);
 \timing on
 INSERT INTO raw_copy (registry_number, name, description, alt_names, category, significance,
     period, dating_note, condition, location_approximate, sensitivity, status, wikidata_id,
-    version, created_at, updated_at, location, threats, region_id)
+    version, created_at, updated_at, location, threats, region_id, published_at)
 SELECT 'RAW-' || g, 'site ' || g, '', '{}', 'archaeology', 'local', '', '', '', false,
     (ARRAY['S0','S1','S2','S3'])[1 + g % 4], 'published', '', 1, now(), now(),
-    ST_SetSRID(ST_MakePoint(50 + random() * 35, 41 + random() * 14), 4326), '', 1
+    ST_SetSRID(ST_MakePoint(50 + random() * 35, 41 + random() * 14), 4326), '', 1, now()
 FROM generate_series(1, $N) g;
 SQL
 say "rows: $(psql -tA "$DATABASE_URL" -c 'SELECT count(*) FROM registry_heritagesite') sites"

@@ -210,6 +210,12 @@ class HeritageSite(SiteDescription):
             GistIndex(fields=["public_location"], name="site_public_location_gist"),
             GistIndex(fields=["public_boundary"], name="site_public_boundary_gist"),
             models.Index(fields=["status", "sensitivity"], name="site_status_sensitivity"),
+            # site_list_public()'s order: a page of the register without sorting every row.
+            models.Index(
+                fields=["name", "registry_number"],
+                condition=models.Q(status="published"),
+                name="site_published_by_name",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
