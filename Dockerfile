@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore \
     DJANGO_SETTINGS_MODULE=heritage.settings \
-    MURA_MEDIA_ROOT=/data/media
+    MURA_MEDIA_ROOT=/data/media \
+    MURA_PRIVATE_MEDIA_ROOT=/data/private
 
 # Runtime libraries only: GeoDjango loads libgdal and libgeos_c through ctypes
 # (find_library finds libgdal.so.36 and libgeos_c.so.1 in the ldconfig cache, so
@@ -38,15 +39,16 @@ from django.contrib.gis.geos import geos_version; \
 assert GDAL_VERSION >= (3, 9), GDAL_VERSION; \
 print(gdal_full_version().decode(), '/ GEOS', geos_version().decode())"
 
-# The code stays owned by root (read-only for the app user); only /data/media is writable.
+# The code stays owned by root (read-only for the app user); only /data/media and /data/private
+# (photo originals, legal documents; never served directly) are writable.
 # (USER below is numeric, uid/gid 10001 = mura, so runtimes can verify it is not root.)
 COPY . .
 
 # collectstatic needs settings to import: the dummy values exist only for this RUN line.
 RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgis://x@localhost/x \
         python manage.py collectstatic --noinput \
-    && mkdir -p /data/media \
-    && chown mura:mura /data/media
+    && mkdir -p /data/media /data/private \
+    && chown mura:mura /data/media /data/private
 
 USER 10001:10001
 

@@ -119,8 +119,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MURA_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Originals of photos and legal documents: never under MEDIA_ROOT, so no web server that
+# serves /media/ can expose them; they leave only through permission-checked views.
+PRIVATE_MEDIA_ROOT = Path(env("MURA_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "registry.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"base_url": "/private-media-not-served/"},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # In development static files come straight from the apps (no collectstatic needed).

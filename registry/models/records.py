@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.geometry import clean_area
 from registry.models.sites import HeritageSite
+from registry.storage import private_storage
 
 
 class Designation(models.Model):
@@ -21,7 +22,9 @@ class Designation(models.Model):
     act_number = models.CharField(_("act number"), max_length=64, blank=True)
     act_date = models.DateField(_("act date"), null=True, blank=True)
     authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
-    document = models.FileField(_("document"), upload_to="designations/", blank=True)
+    document = models.FileField(
+        _("document"), upload_to="designations/", storage=private_storage, blank=True
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     criteria = models.CharField(_("criteria"), max_length=200, blank=True)
@@ -87,7 +90,9 @@ class SitePhoto(models.Model):
         ALL_RIGHTS = "all-rights-reserved", _("All rights reserved")
 
     site = models.ForeignKey(HeritageSite, models.CASCADE, related_name="photos")
-    original = models.FileField(_("original"), upload_to="photos/originals/")
+    original = models.FileField(
+        _("original"), upload_to="photos/originals/", storage=private_storage
+    )
     thumbnail = models.ImageField(_("thumbnail"), upload_to="photos/public/", blank=True)
     web = models.ImageField(_("web size"), upload_to="photos/public/", blank=True)
     caption = models.CharField(_("caption"), max_length=300, blank=True)

@@ -114,8 +114,9 @@ def _read(field_file) -> bytes:
 
 
 def _media_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+    """Every stored file, public (MEDIA_ROOT) or private (originals)."""
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]
+    return [path for root in roots if root.exists() for path in root.rglob("*") if path.is_file()]
 
 
 @pytest.fixture
@@ -257,6 +258,14 @@ def test_a_sixteen_bit_greyscale_png_is_scaled_not_clipped_to_white(add):
 
 def test_the_original_is_stored_byte_for_byte(phone_photo):
     assert _read(phone_photo.original) == _phone_jpeg()
+
+
+def test_the_original_is_kept_outside_the_public_media_root(phone_photo, settings):
+    original = Path(phone_photo.original.path)
+
+    assert original.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    assert not original.is_relative_to(settings.MEDIA_ROOT)
+    assert Path(phone_photo.web.path).is_relative_to(settings.MEDIA_ROOT)
 
 
 def test_stored_file_names_are_random_and_unrelated(add):
