@@ -40,9 +40,14 @@ class DesignationInline(admin.StackedInline):
 
 
 class PhotoInline(TranslationTabularInline):
+    """Photo details only: files come in through `photo_add`, which strips metadata."""
+
     model = SitePhoto
     extra = 0
-    fields = ["original", "caption", "author", "licence", "is_public", "is_primary", "position"]
+    fields = ["caption", "author", "licence", "is_public", "is_primary", "position"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -102,8 +107,14 @@ class ProtectionZoneAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryA
 
 @admin.register(SitePhoto)
 class SitePhotoAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """Photo details only: files come in through `photo_add`, which strips metadata."""
+
     list_display = ["__str__", "site", "author", "licence", "is_public", "is_primary"]
+    exclude = ["original", "thumbnail", "web"]
     raw_id_fields = ["site"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(AdminArea)

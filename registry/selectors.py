@@ -35,8 +35,3 @@ def zone_list_public() -> QuerySet[ProtectionZone]:
         designation__site__status=HeritageSite.Status.PUBLISHED,
         designation__site__sensitivity=HeritageSite.Sensitivity.OPEN,
     )
-
-
-def site_list_staff() -> QuerySet[HeritageSite]:
-    """Every record with exact geometry; callers check permissions (officers, reviewers)."""
-    return HeritageSite.objects.select_related("region", "district", "typology")

@@ -6,8 +6,7 @@ from django.urls import reverse
 from registry.models import HeritageSite
 from tests.factories import HeritageSiteFactory
 
-ADMIN_MODELS = ["heritagesite", "designation", "protectionzone", "sitephoto", "adminarea"]
-ADMIN_MODELS += ["typology"]
+ADMIN_MODELS = ["heritagesite", "designation", "protectionzone", "adminarea", "typology"]
 
 
 @pytest.fixture
@@ -21,6 +20,14 @@ def admin_client(client, users):
 def test_every_model_has_a_working_admin_list_and_add_form(admin_client, model):
     assert admin_client.get(reverse(f"admin:registry_{model}_changelist")).status_code == 200
     assert admin_client.get(reverse(f"admin:registry_{model}_add")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_photos_are_listed_in_the_admin_but_only_added_through_the_stripping_pipeline(
+    admin_client,
+):
+    assert admin_client.get(reverse("admin:registry_sitephoto_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:registry_sitephoto_add")).status_code == 403
 
 
 @pytest.mark.django_db

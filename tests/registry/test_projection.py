@@ -8,8 +8,9 @@ from django.db import connection
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from registry.models import Designation, ProtectionZone
 from registry.projection import GRID_DEGREES
-from registry.selectors import site_list_public
+from registry.selectors import site_list_public, zone_list_public
 from registry.services.sites import site_update
 from tests.factories import HeritageSiteFactory
 
@@ -132,3 +133,16 @@ def test_the_public_district_is_the_district_of_the_public_point():
     public = site_list_public().select_related("district").get(pk=site.pk)
 
     assert public.district.geom.covers(site.public_location)
+
+
+@pytest.mark.django_db
+def test_protection_zones_are_public_only_for_published_open_sites():
+    square = MultiPolygon(Polygon.from_bbox((68.26, 43.29, 68.28, 43.30)), srid=4326)
+    zones = {}
+    for key, sensitivity, published in [("open", "S0", True), ("hidden", "S2", True),
+                                        ("draft", "S0", False)]:  # fmt: skip
+        site = HeritageSiteFactory(sensitivity=sensitivity, published=published)
+        act = Designation.objects.create(site=site, scheme="republican_list")
+        zones[key] = ProtectionZone.objects.create(designation=act, kind="protection", geom=square)
+
+    assert set(zone_list_public()) == {zones["open"]}
