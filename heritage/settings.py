@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_filters",
     "leaflet",
     "simple_history",
+    "rules",
+    "axes",
     "django_tasks_db",
     "registry",
     "maps",
@@ -65,7 +67,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into a response
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock an account + address pair out for an hour after 5 failed logins (django-axes).
+AXES_FAILURE_LIMIT = int(env("MURA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/officer/"
+LOGOUT_REDIRECT_URL = "/"
 
 ROOT_URLCONF = "heritage.urls"
 WSGI_APPLICATION = "heritage.wsgi.application"

@@ -10,6 +10,7 @@ from django.contrib.gis.measure import D
 from django.db.models import QuerySet
 
 from registry.models import HeritageSite, ProtectionZone, PublicSite
+from registry.roles import is_administrator, is_officer, is_reviewer, regions_of
 
 
 def site_list_public() -> QuerySet[PublicSite]:
@@ -35,3 +36,15 @@ def zone_list_public() -> QuerySet[ProtectionZone]:
         designation__site__status=HeritageSite.Status.PUBLISHED,
         designation__site__sensitivity=HeritageSite.Sensitivity.OPEN,
     )
+
+
+def site_list_for_staff(*, user) -> QuerySet[HeritageSite]:
+    """Full records (exact geometry) a member of staff may see: administrators all,
+    officers and reviewers those in their regions, anyone else none. Callers still check
+    object permissions (registry/roles.py) before acting on one."""
+    sites = HeritageSite.objects.select_related("region", "district", "typology")
+    if is_administrator(user):
+        return sites
+    if is_officer(user) or is_reviewer(user):
+        return sites.filter(region_id__in=regions_of(user))
+    return sites.none()

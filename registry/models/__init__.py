@@ -1,3 +1,4 @@
+from registry.models.access import RegionAssignment
 from registry.models.areas import AdminArea, RegistrySequence
 from registry.models.records import Designation, ProtectionZone, SitePhoto
 from registry.models.sites import HeritageSite, PublicSite, SiteStatusChange, Typology
@@ -8,6 +9,7 @@ __all__ = [
     "HeritageSite",
     "ProtectionZone",
     "PublicSite",
+    "RegionAssignment",
     "RegistrySequence",
     "SitePhoto",
     "SiteStatusChange",

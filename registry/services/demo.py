@@ -5,21 +5,24 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.gis.geos import Point
 from django.db import transaction
 
-from registry.models import Designation, HeritageSite, Typology
+from registry.models import AdminArea, Designation, HeritageSite, RegionAssignment, Typology
+from registry.roles import ADMINISTRATOR, OFFICER, RESEARCHER, REVIEWER
 from registry.services.regions import DATA
 from registry.services.sites import site_create
 from registry.services.workflow import site_publish, site_submit
 
 DEMO_SITES_FILE = DATA / "demo_sites.json"
-# username, password, superuser: printed by `load_demo`, so these are demo-only by design.
+# username, password, role: printed by `load_demo`, so these are demo-only by design.
+# The officer and reviewer work in every region, so the whole demo register is theirs.
 DEMO_ACCOUNTS = [
-    ("admin", "mura-admin-demo", True),
-    ("officer", "mura-officer-demo", False),
-    ("reviewer", "mura-reviewer-demo", False),
+    ("admin", "mura-admin-demo", ADMINISTRATOR),
+    ("officer", "mura-officer-demo", OFFICER),
+    ("reviewer", "mura-reviewer-demo", REVIEWER),
+    ("researcher", "mura-researcher-demo", RESEARCHER),
 ]
 TRANSLATED = [f"{n}_{lang}" for n in ("name", "description") for lang in ("kk", "ru", "en")]
 PLAIN = ["alt_names", "category", "significance", "date_from", "date_to", "dating_note"]
@@ -28,14 +31,20 @@ PLAIN += ["condition", "location_approximate", "sensitivity", "unesco_id"]
 
 def demo_accounts_ensure() -> dict[str, AbstractBaseUser]:
     User = get_user_model()
+    regions = AdminArea.objects.filter(level=AdminArea.Level.REGION)
     users = {}
-    for username, password, superuser in DEMO_ACCOUNTS:
+    for username, password, role in DEMO_ACCOUNTS:
+        admin = role == ADMINISTRATOR
         user, created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": True, "is_superuser": superuser}
+            username=username, defaults={"is_staff": admin, "is_superuser": admin}
         )
         if created:
             user.set_password(password)
             user.save()
+        user.groups.add(Group.objects.get(name=role))
+        if role in (OFFICER, REVIEWER):
+            for region in regions:
+                RegionAssignment.objects.get_or_create(user=user, region=region)
         users[username] = user
     return users
 
