@@ -7,9 +7,19 @@ sensitive site by whether it appears, even with its coordinates hidden.
 
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from registry.models import HeritageSite, ProtectionZone, PublicSite
+from registry.models import (
+    AdminArea,
+    Designation,
+    HeritageSite,
+    ProtectionZone,
+    PublicMapVersion,
+    PublicSite,
+    SiteCellCount,
+    SitePhoto,
+)
 from registry.roles import is_administrator, is_officer, is_reviewer, regions_of
 
 
@@ -48,3 +58,54 @@ def site_list_for_staff(*, user) -> QuerySet[HeritageSite]:
     if is_officer(user) or is_reviewer(user):
         return sites.filter(region_id__in=regions_of(user))
     return sites.none()
+
+
+def photo_list_public(*, site_id: int) -> QuerySet[SitePhoto]:
+    """Public photos of a published site (their derivatives only are ever served)."""
+    return SitePhoto.objects.filter(
+        site_id=site_id, is_public=True, site__status=HeritageSite.Status.PUBLISHED
+    ).order_by("position", "pk")
+
+
+def photo_get_public(*, name: str) -> SitePhoto:
+    """The public photo whose thumbnail or web copy is stored as `name`, else 404."""
+    photos = SitePhoto.objects.filter(is_public=True, site__status=HeritageSite.Status.PUBLISHED)
+    photo = photos.filter(Q(thumbnail=name) | Q(web=name)).first()
+    if photo is None:
+        raise Http404("No such public photo.")
+    return photo
+
+
+def site_list_exact_published() -> QuerySet[HeritageSite]:
+    """Published sites with their exact geometry: for holders of `view_exact_location`
+    (a per-person grant to researchers; the caller logs every read)."""
+    return HeritageSite.objects.published().select_related("region", "district", "typology")
+
+
+def designation_list_public() -> QuerySet[Designation]:
+    """Designations (legal acts, public documents) of published sites."""
+    return Designation.objects.filter(site__status=HeritageSite.Status.PUBLISHED)
+
+
+def zone_list_for_staff(*, user) -> QuerySet[ProtectionZone]:
+    """Protection zones of the sites `site_list_for_staff(user=user)` returns."""
+    return ProtectionZone.objects.filter(designation__site__in=site_list_for_staff(user=user))
+
+
+def cell_count_list_public() -> QuerySet[SiteCellCount]:
+    """Pre-aggregated counts of public sites per map cell (derived from public points only)."""
+    return SiteCellCount.objects.all()
+
+
+def public_map_version() -> str:
+    """A token that changes whenever what the public map shows changes (tile ETags, caches).
+
+    The time is part of it so that a re-created table (tests, a restore) never repeats one.
+    """
+    row = PublicMapVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
+    return f"{row[0]}.{row[1].timestamp():.0f}" if row else "0"
+
+
+def area_list_public() -> QuerySet[AdminArea]:
+    """Regions and districts: public boundaries, for outlines and filters."""
+    return AdminArea.objects.order_by("level", "code")

@@ -2,11 +2,23 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from playwright.sync_api import sync_playwright
 
 from registry.models import AdminArea
 from registry.services.demo import demo_accounts_ensure
 from registry.services.regions import regions_load
+
+
+def close_response(response) -> None:
+    """Close a (file) response as the test client's own requests do: without the
+    end-of-request hook that would close the test's database connection."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="session")

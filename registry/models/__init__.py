@@ -1,16 +1,22 @@
 from registry.models.access import RegionAssignment
+from registry.models.aggregates import PublicMapVersion, SiteCellCount, SiteCellKey
 from registry.models.areas import AdminArea, RegistrySequence
+from registry.models.changes import ChangeRequest
 from registry.models.records import Designation, ProtectionZone, SitePhoto
 from registry.models.sites import HeritageSite, PublicSite, SiteStatusChange, Typology
 
 __all__ = [
     "AdminArea",
+    "ChangeRequest",
     "Designation",
     "HeritageSite",
     "ProtectionZone",
+    "PublicMapVersion",
     "PublicSite",
     "RegionAssignment",
     "RegistrySequence",
+    "SiteCellCount",
+    "SiteCellKey",
     "SitePhoto",
     "SiteStatusChange",
     "Typology",

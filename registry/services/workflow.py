@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from registry.models import HeritageSite, SiteStatusChange
+from registry.services.aggregates import map_counts_refresh
 
 Status = HeritageSite.Status
 
@@ -39,6 +40,7 @@ def _move(site: HeritageSite, *, to: Status, by: AbstractBaseUser, note: str) ->
     site._history_user = by
     site.save()
     update_change_reason(site, note or f"status: {to}")
+    map_counts_refresh(site_ids=[site.pk])  # same transaction: map and site agree
     return site
 
 
@@ -63,3 +65,9 @@ def site_return(*, site: HeritageSite, reviewer: AbstractBaseUser, note: str) ->
 @transaction.atomic
 def site_withdraw(*, site: HeritageSite, by: AbstractBaseUser, note: str) -> HeritageSite:
     return _move(site, to=Status.WITHDRAWN, by=by, note=note)
+
+
+@transaction.atomic
+def site_restore(*, site: HeritageSite, by: AbstractBaseUser, note: str) -> HeritageSite:
+    """A withdrawn site back to draft, to be corrected and reviewed again."""
+    return _move(site, to=Status.DRAFT, by=by, note=note)

@@ -1,0 +1,163 @@
+"""Officer forms. They validate input; the services (registry/services/) do the writing."""
+
+from django.contrib.gis import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+from leaflet.forms.widgets import LeafletWidget
+
+from registry.geometry import clean_area, clean_point
+from registry.models import Designation, HeritageSite, ProtectionZone, SitePhoto
+from registry.roles import is_administrator, regions_of
+from registry.services.areas import areas_for_location
+
+SITE_FIELDS = [
+    "name_kk", "name_ru", "name_en", "description_kk", "description_ru", "description_en",
+    "alt_names", "category", "typology", "significance", "date_from", "date_to", "period",
+    "dating_note", "condition", "condition_assessed_on", "threats", "sensitivity", "location",
+    "location_approximate", "boundary", "unesco_id", "wikidata_id",
+]  # fmt: skip
+
+
+class SiteForm(forms.ModelForm):
+    """One form for a site. `version` carries the version the officer started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Why this change"), required=False, max_length=500,
+        help_text=_("Kept in the site's history."),
+    )  # fmt: skip
+
+    class Meta:
+        model = HeritageSite
+        fields = SITE_FIELDS
+        widgets = {"location": LeafletWidget(), "boundary": LeafletWidget()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.fields["name_kk"].required = True
+
+    def clean_location(self):
+        location = self.cleaned_data.get("location")
+        return location and clean_point(location, field="location")
+
+    def clean_boundary(self):
+        boundary = self.cleaned_data.get("boundary")
+        return boundary and clean_area(boundary, field="boundary")
+
+    def clean(self):
+        cleaned = super().clean()
+        location = cleaned.get("location")
+        if location is not None and not self.has_error("location"):
+            try:
+                region, _district = areas_for_location(location)
+            except ValidationError as error:
+                self.add_error(None, error)
+                return cleaned
+            if not is_administrator(self.user) and region.pk not in regions_of(self.user):
+                self.add_error(
+                    "location", _("lies in %(region)s, outside your regions.") % {"region": region}
+                )
+        if self.instance.pk and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why, for the history."))
+        return cleaned
+
+    def site_fields(self, *, changed_only: bool) -> dict:
+        names = self.changed_data if changed_only else SITE_FIELDS
+        return {name: self.cleaned_data[name] for name in names if name in SITE_FIELDS}
+
+
+class DesignationForm(forms.ModelForm):
+    """A legal act, with its protection zone drawn on the map (further zones: the admin)."""
+
+    zone_kind = forms.ChoiceField(
+        label=_("zone kind"), choices=[("", "—"), *ProtectionZone.Kind.choices], required=False
+    )
+    zone = forms.GeometryField(label=_("protection zone"), required=False, widget=LeafletWidget())
+
+    class Meta:
+        model = Designation
+        fields = ["scheme", "act_number", "act_date", "authority", "document", "valid_from"]
+        fields += ["valid_to", "criteria", "in_danger"]
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"})
+            for name in ("act_date", "valid_from", "valid_to")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = self.instance.pk and self.instance.zones.first()
+        if first:
+            self.fields["zone_kind"].initial, self.fields["zone"].initial = first.kind, first.geom
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = cleaned.get("zone")
+        if zone is not None:
+            cleaned["zone"] = clean_area(zone, field="zone")
+            if not cleaned.get("zone_kind"):
+                self.add_error("zone_kind", _("Say what kind of zone this is."))
+        return cleaned
+
+    def save(self, commit=True):
+        designation = super().save(commit=commit)
+        zone = self.cleaned_data.get("zone")
+        if commit and zone is not None:
+            ProtectionZone.objects.update_or_create(
+                designation=designation, kind=self.cleaned_data["zone_kind"],
+                defaults={"geom": zone},
+            )  # fmt: skip
+        return designation
+
+
+DesignationFormSet = inlineformset_factory(
+    HeritageSite, Designation, form=DesignationForm, extra=1, can_delete=True
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files in one input; each is checked by `photo_add`, by content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleImageField, self).clean(item, initial) for item in files if item]
+
+
+class PhotoUploadForm(forms.Form):
+    photos = MultipleImageField(label=_("Photos (JPEG, PNG or WebP; several at once)"))
+    caption_kk = forms.CharField(label=_("caption (kk)"), required=False, max_length=300)
+    caption_ru = forms.CharField(label=_("caption (ru)"), required=False, max_length=300)
+    caption_en = forms.CharField(label=_("caption (en)"), required=False, max_length=300)
+    author = forms.CharField(label=_("author"), required=False, max_length=200)
+    taken_on = forms.DateField(
+        label=_("date taken"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    licence = forms.ChoiceField(label=_("licence"), choices=SitePhoto.Licence.choices)
+    is_public = forms.BooleanField(label=_("public"), required=False)
+    is_primary = forms.BooleanField(label=_("primary (the first photo)"), required=False)
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        if not photos:
+            raise ValidationError(_("Choose at least one photo."))
+        return photos
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])

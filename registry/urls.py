@@ -1,0 +1,22 @@
+from django.urls import path
+
+from registry.views import records, review, sites
+
+app_name = "registry"
+urlpatterns = [
+    path("", sites.dashboard, name="dashboard"),
+    path("sites/new/", sites.site_new, name="site-new"),
+    path("sites/<str:number>/", sites.site_detail, name="site-detail"),
+    path("sites/<str:number>/edit/", sites.site_edit, name="site-edit"),
+    path("sites/<str:number>/submit/", sites.site_submit_view, name="site-submit"),
+    path("sites/<str:number>/withdraw/", sites.site_withdraw_view, name="site-withdraw"),
+    path("sites/<str:number>/restore/", sites.site_restore_view, name="site-restore"),
+    path("sites/<str:number>/history/", records.history, name="site-history"),
+    path("sites/<str:number>/photos/", records.photos, name="site-photos"),
+    path("sites/<str:number>/photos/order/", records.photos_order, name="site-photos-order"),
+    path("photos/<int:pk>/original/", records.photo_original, name="photo-original"),
+    path("acts/<int:pk>/document/", records.designation_document, name="act-document"),
+    path("review/", review.queue, name="review-queue"),
+    path("review/sites/<str:number>/", review.review_site, name="review-site"),
+    path("review/changes/<int:pk>/", review.review_change, name="review-change"),
+]

@@ -1,0 +1,148 @@
+"""The officer's work: dashboard, one form per site, submit, withdraw, restore."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registry.forms import DesignationFormSet, SiteForm
+from registry.models import ChangeRequest, HeritageSite
+from registry.selectors import site_list_for_staff
+from registry.services.changes import change_request_open
+from registry.services.sites import EditConflict, site_create, site_update
+from registry.services.workflow import (
+    TransitionNotAllowed,
+    site_restore,
+    site_submit,
+    site_withdraw,
+)
+from registry.views.common import site_for
+
+Status = HeritageSite.Status
+
+
+@login_required
+@permission_required("registry.see_site", raise_exception=True)
+def dashboard(request):
+    sites = site_list_for_staff(user=request.user)
+    mine = sites.filter(created_by=request.user)
+    listed = sites.order_by("-updated_at")
+    for name in ("status", "category", "region"):
+        if value := request.GET.get(name):
+            listed = listed.filter(**{f"{name}__code" if name == "region" else name: value})
+    if query := request.GET.get("q", "").strip():
+        listed = listed.filter(name__icontains=query) | listed.filter(registry_number=query)
+    return render(request, "registry/dashboard.html", {
+        "drafts": mine.filter(status=Status.DRAFT),
+        "submitted": mine.filter(status=Status.IN_REVIEW),
+        "changes": ChangeRequest.objects.filter(created_by=request.user).select_related("site")[:20],
+        "sites": listed[:100],
+        "statuses": Status.choices,
+        "categories": HeritageSite.Category.choices,
+    })  # fmt: skip
+
+
+@login_required
+def site_detail(request, number):
+    site = site_for(request.user, number, "registry.see_site")
+    return render(request, "registry/site_detail.html", {
+        "site": site,
+        "can_edit": request.user.has_perm("registry.edit_site", site),
+        "open_change": site.change_requests.filter(state=ChangeRequest.State.OPEN).first(),
+        "photos": site.photos.all(),
+        "designations": site.designations.prefetch_related("zones"),
+    })  # fmt: skip
+
+
+def _save(request, form, formset, site: HeritageSite | None):
+    """Create, edit a draft, or propose a change to a published site, all or nothing."""
+    with transaction.atomic():
+        if site is None:
+            site = site_create(fields=form.site_fields(changed_only=False),
+                               created_by=request.user, reason=form.cleaned_data["reason"])  # fmt: skip
+        elif site.status == Status.PUBLISHED:
+            change_request_open(
+                site=site, fields=form.site_fields(changed_only=True), by=request.user,
+                expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+            messages.success(request, _("Change proposed; the public record stays until review."))
+            return site
+        else:
+            site = site_update(site=site, expected_version=form.cleaned_data["version"],
+                               fields=form.site_fields(changed_only=True), by=request.user,
+                               reason=form.cleaned_data["reason"])  # fmt: skip
+        if formset is not None:
+            formset.instance = site
+            formset.save()
+    messages.success(request, _("Saved %(number)s.") % {"number": site.registry_number})
+    return site
+
+
+def _site_form(request, site: HeritageSite | None):
+    form = SiteForm(request.POST or None, request.FILES or None, instance=site, user=request.user)
+    editable_acts = site is None or site.status == Status.DRAFT
+    formset = DesignationFormSet(request.POST or None, request.FILES or None, instance=site,
+                                 prefix="acts")  # fmt: skip
+    if request.method == "POST" and form.is_valid() and (not editable_acts or formset.is_valid()):
+        try:
+            saved = _save(request, form, formset if editable_acts else None, site)
+            return redirect("registry:site-detail", saved.registry_number)
+        except EditConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "registry/site_form.html", {
+        "form": form, "formset": formset, "site": site, "editable_acts": editable_acts,
+    })  # fmt: skip
+
+
+@login_required
+@permission_required("registry.add_site", raise_exception=True)
+def site_new(request):
+    return _site_form(request, None)
+
+
+@login_required
+def site_edit(request, number):
+    site = site_for(request.user, number, "registry.edit_site")
+    if site.status in (Status.IN_REVIEW, Status.WITHDRAWN):
+        messages.error(request, _("This site is %(status)s and cannot be edited now.")
+                       % {"status": site.get_status_display()})  # fmt: skip
+        return redirect("registry:site-detail", number)
+    return _site_form(request, site)
+
+
+def _transition(request, number, permission, action):
+    site = site_for(request.user, number, permission)
+    try:
+        action(site)
+    except (TransitionNotAllowed, PermissionDenied) as refused:
+        messages.error(request, str(refused) or _("Not allowed."))
+    return redirect("registry:site-detail", number)
+
+
+@require_POST
+@login_required
+def site_submit_view(request, number):
+    note = request.POST.get("note", "")
+    return _transition(request, number, "registry.edit_site",
+                       lambda site: site_submit(site=site, by=request.user, note=note))  # fmt: skip
+
+
+@require_POST
+@login_required
+def site_withdraw_view(request, number):
+    note = request.POST.get("note", "").strip() or _("withdrawn")
+    return _transition(request, number, "registry.review_site",
+                       lambda site: site_withdraw(site=site, by=request.user, note=note))  # fmt: skip
+
+
+@require_POST
+@login_required
+def site_restore_view(request, number):
+    note = request.POST.get("note", "").strip() or _("restored")
+    return _transition(request, number, "registry.review_site",
+                       lambda site: site_restore(site=site, by=request.user, note=note))  # fmt: skip
