@@ -19,6 +19,16 @@ SITE_FIELDS = [
 ]  # fmt: skip
 
 
+def _checked(check, value, field: str):
+    """The registry's geometry check, its error reported on the form field."""
+    if value is None:
+        return None
+    try:
+        return check(value, field=field)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict[field]) from error
+
+
 class SiteForm(forms.ModelForm):
     """One form for a site. `version` carries the version the officer started from."""
 
@@ -41,12 +51,10 @@ class SiteForm(forms.ModelForm):
         self.fields["name_kk"].required = True
 
     def clean_location(self):
-        location = self.cleaned_data.get("location")
-        return location and clean_point(location, field="location")
+        return _checked(clean_point, self.cleaned_data.get("location"), "location")
 
     def clean_boundary(self):
-        boundary = self.cleaned_data.get("boundary")
-        return boundary and clean_area(boundary, field="boundary")
+        return _checked(clean_area, self.cleaned_data.get("boundary"), "boundary")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
-"""Change requests: edits to published sites wait for a second person before the public sees them."""
+"""Change requests: edits to published sites wait for a second person before the public sees
+them."""
 
 import json
 

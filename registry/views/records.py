@@ -18,8 +18,12 @@ from registry.views.common import site_for
 HISTORY_FIELDS = set(SITE_FIELDS) | {"status"}
 
 
-def _label(name: str) -> str:
-    return str(HeritageSite._meta.get_field(name).verbose_name)
+def _readable(change) -> tuple[str, object, object]:
+    """(field label, old, new), choices shown by their labels."""
+    field = HeritageSite._meta.get_field(change.field)
+    choices = dict(field.flatchoices)
+    shown = [choices.get(value, value) if choices else value for value in (change.old, change.new)]
+    return str(field.verbose_name), *shown
 
 
 @login_required
@@ -31,32 +35,39 @@ def history(request, number):
         changes = []
         if previous is not None:
             delta = record.diff_against(previous, included_fields=HISTORY_FIELDS)
-            changes = [(_label(c.field), c.old, c.new) for c in delta.changes]
+            changes = [_readable(change) for change in delta.changes]
         entries.append({"record": record, "changes": changes})
     return render(request, "registry/history.html", {"site": site, "entries": entries})
 
 
 def _upload(request, site: HeritageSite, form: PhotoUploadForm) -> bool:
     """All photos of one upload are stored, or none (a refused file names itself)."""
-    data = form.cleaned_data
+    data, added = form.cleaned_data, []
     try:
         with transaction.atomic():
             for index, upload in enumerate(data["photos"]):
-                try:
-                    photo_add(
-                        site=site, upload=upload, added_by=request.user,
-                        caption_kk=data["caption_kk"], caption_ru=data["caption_ru"],
-                        caption_en=data["caption_en"], author=data["author"],
-                        taken_on=data["taken_on"], licence=data["licence"],
-                        is_public=data["is_public"], is_primary=data["is_primary"] and index == 0,
-                    )  # fmt: skip
-                except ValidationError as refused:
-                    messages_ = " ".join(refused.message_dict.get("upload", refused.messages))
-                    raise ValidationError(f"{upload.name}: {messages_}") from refused
+                added.append(_add_one(request, site, upload, data, primary=index == 0))
     except ValidationError as error:
+        for photo in added:  # their rows rolled back; their files must go too
+            for field_file in (photo.original, photo.thumbnail, photo.web):
+                field_file.storage.delete(field_file.name)
         form.add_error("photos", error)
         return False
     return True
+
+
+def _add_one(request, site, upload, data, *, primary: bool) -> SitePhoto:
+    try:
+        return photo_add(
+            site=site, upload=upload, added_by=request.user,
+            caption_kk=data["caption_kk"], caption_ru=data["caption_ru"],
+            caption_en=data["caption_en"], author=data["author"], taken_on=data["taken_on"],
+            licence=data["licence"], is_public=data["is_public"],
+            is_primary=data["is_primary"] and primary,
+        )  # fmt: skip
+    except ValidationError as refused:
+        reasons = " ".join(refused.message_dict.get("upload", refused.messages))
+        raise ValidationError(f"{upload.name}: {reasons}") from refused
 
 
 @login_required
@@ -68,10 +79,16 @@ def photos(request, number):
         if form.is_valid() and _upload(request, site, form):
             messages.success(request, _("Photos added."))
             return redirect("registry:site-photos", number)
-    return render(request, "registry/photos.html", {
-        "site": site, "form": form, "photos": site.photos.all(),
-        "can_edit": request.user.has_perm("registry.edit_site", site),
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/photos.html",
+        {
+            "site": site,
+            "form": form,
+            "photos": site.photos.all(),
+            "can_edit": request.user.has_perm("registry.edit_site", site),
+        },
+    )
 
 
 @require_POST
@@ -91,8 +108,11 @@ def photos_order(request, number):
 def photo_original(request, pk):
     photo = get_object_or_404(SitePhoto.objects.select_related("site"), pk=pk)
     site_for(request.user, photo.site.registry_number, "registry.see_site")
-    return FileResponse(photo.original.open("rb"), as_attachment=True,
-                        filename=f"{photo.site.registry_number}-{photo.pk}{_suffix(photo)}")  # fmt: skip
+    return FileResponse(
+        photo.original.open("rb"),
+        as_attachment=True,
+        filename=f"{photo.site.registry_number}-{photo.pk}{_suffix(photo)}",
+    )
 
 
 def _suffix(photo: SitePhoto) -> str:

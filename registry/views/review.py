@@ -24,12 +24,18 @@ from registry.views.common import site_for
 @permission_required("registry.review_site", raise_exception=True)
 def queue(request):
     sites = site_list_for_staff(user=request.user)
-    return render(request, "registry/review_queue.html", {
-        "submissions": sites.filter(status=HeritageSite.Status.IN_REVIEW)
-        .exclude(submitted_by=request.user).order_by("updated_at"),
-        "changes": ChangeRequest.objects.filter(state=ChangeRequest.State.OPEN, site__in=sites)
-        .exclude(created_by=request.user).select_related("site", "created_by"),
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/review_queue.html",
+        {
+            "submissions": sites.filter(status=HeritageSite.Status.IN_REVIEW)
+            .exclude(submitted_by=request.user)
+            .order_by("updated_at"),
+            "changes": ChangeRequest.objects.filter(state=ChangeRequest.State.OPEN, site__in=sites)
+            .exclude(created_by=request.user)
+            .select_related("site", "created_by"),
+        },
+    )
 
 
 def _decide(request, approve, send_back, done_url):
@@ -65,11 +71,17 @@ def review_site(request, number):
         )
         if not isinstance(form, DecisionForm):
             return form
-    return render(request, "registry/review_detail.html", {
-        "site": site, "form": form, "subject": _("Submission"),
-        "rows": site_diff(before.instance if before else None, site),
-        "own": site.submitted_by_id == request.user.pk,
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/review_detail.html",
+        {
+            "site": site,
+            "form": form,
+            "subject": _("Submission"),
+            "rows": site_diff(before.instance if before else None, site),
+            "own": site.submitted_by_id == request.user.pk,
+        },
+    )
 
 
 @login_required
@@ -89,7 +101,15 @@ def review_change(request, pk):
     proposed = HeritageSite.objects.get(pk=site.pk)
     for name, value in fields_decode(change.proposed).items():
         setattr(proposed, name, value)
-    return render(request, "registry/review_detail.html", {
-        "site": site, "form": form, "change": change, "subject": _("Change request"),
-        "rows": site_diff(site, proposed), "own": change.created_by_id == request.user.pk,
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/review_detail.html",
+        {
+            "site": site,
+            "form": form,
+            "change": change,
+            "subject": _("Change request"),
+            "rows": site_diff(site, proposed),
+            "own": change.created_by_id == request.user.pk,
+        },
+    )

@@ -35,45 +35,65 @@ def dashboard(request):
             listed = listed.filter(**{f"{name}__code" if name == "region" else name: value})
     if query := request.GET.get("q", "").strip():
         listed = listed.filter(name__icontains=query) | listed.filter(registry_number=query)
-    return render(request, "registry/dashboard.html", {
-        "drafts": mine.filter(status=Status.DRAFT),
-        "submitted": mine.filter(status=Status.IN_REVIEW),
-        "changes": ChangeRequest.objects.filter(created_by=request.user).select_related("site")[:20],
-        "sites": listed[:100],
-        "statuses": Status.choices,
-        "categories": HeritageSite.Category.choices,
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/dashboard.html",
+        {
+            "drafts": mine.filter(status=Status.DRAFT),
+            "submitted": mine.filter(status=Status.IN_REVIEW),
+            "changes": ChangeRequest.objects.filter(created_by=request.user).select_related("site")[
+                :20
+            ],
+            "sites": listed[:100],
+            "statuses": Status.choices,
+            "categories": HeritageSite.Category.choices,
+        },
+    )
 
 
 @login_required
 def site_detail(request, number):
     site = site_for(request.user, number, "registry.see_site")
-    return render(request, "registry/site_detail.html", {
-        "site": site,
-        "can_edit": request.user.has_perm("registry.edit_site", site),
-        "open_change": site.change_requests.filter(state=ChangeRequest.State.OPEN).first(),
-        "photos": site.photos.all(),
-        "designations": site.designations.prefetch_related("zones"),
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/site_detail.html",
+        {
+            "site": site,
+            "can_edit": request.user.has_perm("registry.edit_site", site),
+            "open_change": site.change_requests.filter(state=ChangeRequest.State.OPEN).first(),
+            "photos": site.photos.all(),
+            "designations": site.designations.prefetch_related("zones"),
+        },
+    )
 
 
 def _save(request, form, formset, site: HeritageSite | None):
     """Create, edit a draft, or propose a change to a published site, all or nothing."""
     with transaction.atomic():
         if site is None:
-            site = site_create(fields=form.site_fields(changed_only=False),
-                               created_by=request.user, reason=form.cleaned_data["reason"])  # fmt: skip
+            site = site_create(
+                fields=form.site_fields(changed_only=False),
+                created_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
         elif site.status == Status.PUBLISHED:
             change_request_open(
-                site=site, fields=form.site_fields(changed_only=True), by=request.user,
-                expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
-            )  # fmt: skip
+                site=site,
+                fields=form.site_fields(changed_only=True),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
             messages.success(request, _("Change proposed; the public record stays until review."))
             return site
         else:
-            site = site_update(site=site, expected_version=form.cleaned_data["version"],
-                               fields=form.site_fields(changed_only=True), by=request.user,
-                               reason=form.cleaned_data["reason"])  # fmt: skip
+            site = site_update(
+                site=site,
+                expected_version=form.cleaned_data["version"],
+                fields=form.site_fields(changed_only=True),
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
         if formset is not None:
             formset.instance = site
             formset.save()
@@ -84,8 +104,9 @@ def _save(request, form, formset, site: HeritageSite | None):
 def _site_form(request, site: HeritageSite | None):
     form = SiteForm(request.POST or None, request.FILES or None, instance=site, user=request.user)
     editable_acts = site is None or site.status == Status.DRAFT
-    formset = DesignationFormSet(request.POST or None, request.FILES or None, instance=site,
-                                 prefix="acts")  # fmt: skip
+    formset = DesignationFormSet(
+        request.POST or None, request.FILES or None, instance=site, prefix="acts"
+    )
     if request.method == "POST" and form.is_valid() and (not editable_acts or formset.is_valid()):
         try:
             saved = _save(request, form, formset if editable_acts else None, site)
@@ -94,9 +115,16 @@ def _site_form(request, site: HeritageSite | None):
             form.add_error(None, str(conflict))
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "registry/site_form.html", {
-        "form": form, "formset": formset, "site": site, "editable_acts": editable_acts,
-    })  # fmt: skip
+    return render(
+        request,
+        "registry/site_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "site": site,
+            "editable_acts": editable_acts,
+        },
+    )
 
 
 @login_required
@@ -109,8 +137,11 @@ def site_new(request):
 def site_edit(request, number):
     site = site_for(request.user, number, "registry.edit_site")
     if site.status in (Status.IN_REVIEW, Status.WITHDRAWN):
-        messages.error(request, _("This site is %(status)s and cannot be edited now.")
-                       % {"status": site.get_status_display()})  # fmt: skip
+        messages.error(
+            request,
+            _("This site is %(status)s and cannot be edited now.")
+            % {"status": site.get_status_display()},
+        )
         return redirect("registry:site-detail", number)
     return _site_form(request, site)
 
@@ -128,21 +159,33 @@ def _transition(request, number, permission, action):
 @login_required
 def site_submit_view(request, number):
     note = request.POST.get("note", "")
-    return _transition(request, number, "registry.edit_site",
-                       lambda site: site_submit(site=site, by=request.user, note=note))  # fmt: skip
+    return _transition(
+        request,
+        number,
+        "registry.edit_site",
+        lambda site: site_submit(site=site, by=request.user, note=note),
+    )
 
 
 @require_POST
 @login_required
 def site_withdraw_view(request, number):
     note = request.POST.get("note", "").strip() or _("withdrawn")
-    return _transition(request, number, "registry.review_site",
-                       lambda site: site_withdraw(site=site, by=request.user, note=note))  # fmt: skip
+    return _transition(
+        request,
+        number,
+        "registry.review_site",
+        lambda site: site_withdraw(site=site, by=request.user, note=note),
+    )
 
 
 @require_POST
 @login_required
 def site_restore_view(request, number):
     note = request.POST.get("note", "").strip() or _("restored")
-    return _transition(request, number, "registry.review_site",
-                       lambda site: site_restore(site=site, by=request.user, note=note))  # fmt: skip
+    return _transition(
+        request,
+        number,
+        "registry.review_site",
+        lambda site: site_restore(site=site, by=request.user, note=note),
+    )
