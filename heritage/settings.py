@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework_gis",
     "django_filters",
@@ -52,12 +53,16 @@ INSTALLED_APPS = [
     "rules",
     "axes",
     "django_tasks_db",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "registry",
     "maps",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "registry.api.errors.JsonErrorsMiddleware",  # /api/ and /ogc/ answer JSON, even 404/500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,6 +135,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
+# Kazakh date and number formats (Django ships none for kk): maps/formats/kk/formats.py.
+FORMAT_MODULE_PATH = ["maps.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -165,6 +172,17 @@ MURA_REGION_SNAP_M = float(env("MURA_REGION_SNAP_M", "10000"))
 # GDAL (DESIGN §6: integer SRIDs from an allow-list only): the protection this check wants.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# "tiles": the public map's vector tiles and outlines, keyed by the map's data version
+# (maps/views.py), so entries never need deleting. Per process by default.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "tiles": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tiles",
+        "OPTIONS": {"MAX_ENTRIES": int(env("MURA_TILE_CACHE_ENTRIES", "5000"))},
+    },
+}
+
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (48.0, 67.0),
     "DEFAULT_ZOOM": 5,
@@ -186,6 +204,29 @@ TASKS = {"default": {"BACKEND": env("MURA_TASKS_BACKEND", "django_tasks_db.Datab
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # The API (registry/api/): tokens for researchers, sessions for officers.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Per role (registry.api.throttles.RoleRateThrottle, set on the API views).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("MURA_API_RATE_ANON", "60/min"),
+        "researcher": env("MURA_API_RATE_RESEARCHER", "600/min"),
+        "staff": env("MURA_API_RATE_STAFF", "1200/min"),
+    },
+    "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mura API",
+    "DESCRIPTION": "The heritage registry of Kazakhstan: sites, designations, zones, regions.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {

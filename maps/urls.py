@@ -1,8 +1,27 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from maps import views
+from maps import pages, views
 
 app_name = "maps"
+sitemaps = {"sites": pages.SiteSitemap}
 urlpatterns = [
     path("", views.home, name="home"),
+    path("maps/tiles/<int:z>/<int:x>/<int:y>.pbf", views.tile, name="tile"),
+    path("maps/areas/<int:level>.geojson", views.areas, name="areas"),
+    path("maps/sites/<str:number>.json", views.site_panel, name="site-panel"),
+    path("maps/suggest/", views.suggest, name="suggest"),
+    path("sites/<str:number>/", pages.site_detail, name="site-detail"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "maps:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
 ]

@@ -1,9 +1,233 @@
+"""The public map: the page, its vector tiles, outlines, the click panel and search suggestions.
+
+Every read starts from a public selector (registry/selectors.py); only public points leave.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import caches
+from django.db.models import CharField, Func
+from django.db.models.functions import Greatest
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from registry.selectors import site_list_public
+from maps.forms import MapFilterForm, SuggestForm
+from maps.text import dating_text
+from maps.tiles import tile_exists, tile_make
+from registry.search import SiteQuery, sites_filter
+from registry.selectors import (
+    area_list_public,
+    photo_list_public,
+    public_map_version,
+    site_list_public,
+)
+from registry.transliteration import search_variants
+
+TILE_CACHE_SECONDS = 24 * 3600
+# Degrees of simplification of the outlines served to the map (about 1 km and 500 m).
+OUTLINE_TOLERANCE = {1: 0.01, 2: 0.005}
+SUGGESTIONS = 8
 
 
+class SimplifiedGeoJSON(Func):
+    """An outline simplified (topology kept) and written as GeoJSON with 3 decimals (~100 m)."""
+
+    template = "ST_AsGeoJSON(ST_SimplifyPreserveTopology(%(expressions)s, %(tolerance)s), 3)"
+    output_field = CharField()
+
+    def __init__(self, expression, *, tolerance: float):
+        super().__init__(expression, tolerance=float(tolerance))
+
+
+def _bad_request(form) -> JsonResponse:
+    return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+
+
+def osm_layers() -> list[dict]:
+    """The web base maps of settings.LEAFLET_CONFIG (OpenStreetMap), offered beside the
+    offline outlines; the map never needs them."""
+    return [
+        {"name": name, "url": url, "options": options}
+        for name, url, options in settings.LEAFLET_CONFIG.get("TILES", [])
+    ]
+
+
+def _map_text() -> dict[str, str]:
+    """Interface words the map's script needs, in the chosen language."""
+    return {
+        "outlines": _("Regions and districts (offline)"),
+        "noResults": _("No site found."),
+        "results": _("%(count)s sites found."),
+        "photoBy": _("Photo: %(author)s, %(licence)s"),
+        "withheld": _("The position of this site is withheld; it is not shown on the map."),
+    }
+
+
+@require_GET
 def home(request):
-    """A placeholder front page until the public map lands: the published register, by name."""
-    sites = site_list_public().select_related("region")[:200]
-    return render(request, "maps/home.html", {"sites": sites})
+    """The full-page map. The filter form is the same one the tiles parse."""
+    form = MapFilterForm(request.GET)
+    form.is_valid()  # an invalid permalink shows the map unfiltered, with the form's errors
+    config = {
+        "tiles": reverse("maps:tile", args=[0, 0, 0]).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
+        "version": public_map_version(),
+        "areas": reverse("maps:areas", args=[1]).replace("/1.geojson", "/{level}.geojson"),
+        "panel": reverse("maps:site-panel", args=["REF"]),
+        "suggest": reverse("maps:suggest"),
+        "osm": osm_layers(),
+    }
+    regions = area_list_public().filter(level=1).order_by("name")
+    context = {
+        "form": form,
+        "config": config,
+        "regions": regions,
+        "map_text": _map_text(),
+        "leaflet_overrides": {
+            "TILES": [],
+            "RESET_VIEW": False,
+        },  # base layers are added by maps/static/maps/map.js
+    }
+    return render(request, "maps/home.html", context)
+
+
+def _tile_etag(version: str, z: int, x: int, y: int, filters) -> str:
+    key = f"{version}/{z}/{x}/{y}/{filters.cache_key()}"
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+@require_GET
+def tile(request, z: int, x: int, y: int):
+    """A vector tile. Its ETag is derived from the public map's version, so any publish,
+    edit or withdrawal changes every ETag; a URL carrying the current version (`v`, as the
+    map page asks) may be cached for a day, others must be revalidated."""
+    if not tile_exists(z, x, y):
+        raise Http404("No such tile.")
+    form = MapFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    filters = form.filters()
+    version = public_map_version()
+    etag = _tile_etag(version, z, x, y, filters)
+    if request.GET.get("v") == version:
+        cache_control = f"public, max-age={TILE_CACHE_SECONDS}"
+    else:
+        cache_control = "public, max-age=0, must-revalidate"
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        cache = caches["tiles"]
+        body = cache.get(etag)
+        if body is None:
+            body = tile_make(z, x, y, filters)
+            cache.set(etag, body, TILE_CACHE_SECONDS)
+        response = HttpResponse(body, content_type="application/vnd.mapbox-vector-tile")
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
+@require_GET
+def areas(request, level: int):
+    """Region (1) or district (2) outlines, simplified, as GeoJSON: the map's offline base."""
+    if level not in OUTLINE_TOLERANCE:
+        raise Http404("No such level.")
+    language = get_language()
+    key = f"maps:areas:{level}:{language}:{public_map_version()}"
+    body = caches["tiles"].get(key)
+    if body is None:
+        rows = (
+            area_list_public()
+            .filter(level=level)
+            .annotate(outline=SimplifiedGeoJSON("geom", tolerance=OUTLINE_TOLERANCE[level]))
+            .values_list("code", "name", "outline")
+        )
+        features = [
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name": name},
+                "geometry": json.loads(outline),
+            }
+            for code, name, outline in rows
+        ]
+        body = json.dumps({"type": "FeatureCollection", "features": features})
+        caches["tiles"].set(key, body, TILE_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _photo(site) -> dict | None:
+    photo = photo_list_public(site_id=site.pk).exclude(thumbnail="").order_by("-is_primary")
+    photo = photo.first()
+    if photo is None:
+        return None
+    return {
+        "src": photo.thumbnail.url,
+        "alt": photo.caption or site.name,
+        "author": photo.author,
+        "licence": photo.get_licence_display(),
+    }
+
+
+@require_GET
+def site_panel(request, number: str):
+    """What the map's side panel shows for a clicked site (text only; the page sets it
+    with textContent, so a name is never markup)."""
+    site = site_list_public().select_related("region").filter(registry_number=number).first()
+    if site is None:
+        raise Http404("No such published site.")
+    return JsonResponse(
+        {
+            "ref": site.registry_number,
+            "name": site.name,
+            "category": site.get_category_display(),
+            "significance": site.get_significance_display(),
+            "dating": dating_text(site.date_from, site.date_to),
+            "period": site.get_period_display(),
+            "region": site.region.name,
+            "photo": _photo(site),
+            "url": reverse("maps:site-detail", args=[site.registry_number]),
+        }
+    )
+
+
+@require_GET
+def suggest(request):
+    """Sites whose names resemble the query (typos and Latin-typed Kazakh included), best
+    first, each with its public point so the map can go there (none for withheld sites)."""
+    form = SuggestForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    text = form.cleaned_data["q"]
+    sites = sites_filter(site_list_public(), SiteQuery(text=text), geometry="public_location")
+    score = Greatest(
+        *(
+            TrigramWordSimilarity(variant, f"name_{lang}")
+            for variant in search_variants(text)
+            for lang in ("kk", "ru", "en")
+        ),
+    )
+    sites = sites.annotate(score=score).order_by("-score", "registry_number")
+    sites = sites.select_related("region")[:SUGGESTIONS]
+    results = []
+    for site in sites:
+        point = site.public_location
+        results.append(
+            {
+                "ref": site.registry_number,
+                "name": site.name,
+                "region": site.region.name,
+                "category": site.get_category_display(),
+                "lon": round(point.x, 5) if point else None,
+                "lat": round(point.y, 5) if point else None,
+                "cell": site.sensitivity in ("S1", "S2"),
+            }
+        )
+    return JsonResponse({"results": results})

@@ -1,5 +1,6 @@
 """Readable field-by-field differences between two states of a site (review and history)."""
 
+import json
 from dataclasses import dataclass
 
 from registry.forms import SITE_FIELDS
@@ -29,6 +30,12 @@ def _shown(site: HeritageSite | None, name: str) -> object:
     if isinstance(value, list):
         return ", ".join(value)
     return value
+
+
+def geometry_pairs(rows: list[Row]) -> list[dict]:
+    """Old and new geometry of the changed geometry fields, as GeoJSON objects for a map."""
+    load = lambda text: text and json.loads(text)  # noqa: E731
+    return [{"old": load(row.old), "new": load(row.new)} for row in rows if row.geometry]
 
 
 def site_diff(old: HeritageSite | None, new: HeritageSite) -> list[Row]:

@@ -41,7 +41,16 @@ class SiteForm(forms.ModelForm):
     class Meta:
         model = HeritageSite
         fields = SITE_FIELDS
-        widgets = {"location": LeafletWidget(), "boundary": LeafletWidget()}
+        widgets = {
+            "location": LeafletWidget(),
+            "boundary": LeafletWidget(),
+            **{
+                f"description_{lang}": forms.Textarea(attrs={"rows": 3})
+                for lang in ["kk", "ru", "en"]
+            },
+            "threats": forms.Textarea(attrs={"rows": 2}),
+            "condition_assessed_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

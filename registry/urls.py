@@ -1,11 +1,12 @@
 from django.urls import path
 
-from registry.views import records, review, sites
+from registry.views import imports, records, review, sites
 
 app_name = "registry"
 urlpatterns = [
     path("", sites.dashboard, name="dashboard"),
     path("sites/new/", sites.site_new, name="site-new"),
+    path("imports/", imports.site_import, name="site-import"),
     path("sites/<str:number>/", sites.site_detail, name="site-detail"),
     path("sites/<str:number>/edit/", sites.site_edit, name="site-edit"),
     path("sites/<str:number>/submit/", sites.site_submit_view, name="site-submit"),

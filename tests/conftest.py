@@ -6,9 +6,7 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from playwright.sync_api import sync_playwright
 
-from registry.models import AdminArea
 from registry.services.demo import demo_accounts_ensure
-from registry.services.regions import regions_load
 
 
 def close_response(response) -> None:
@@ -19,14 +17,6 @@ def close_response(response) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Kazakhstan's regions and districts, loaded once into the test database."""
-    with django_db_blocker.unblock():
-        if AdminArea.objects.count() != 244:
-            regions_load()
 
 
 @pytest.fixture(autouse=True)
@@ -64,11 +54,11 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def live_site(live_server, django_db_blocker):
-    """A live server (a real socket, for a browser or GDAL) with the regions loaded."""
-    with django_db_blocker.unblock():
-        if not AdminArea.objects.exists():
-            regions_load()
+def live_site(live_server, django_db_serialized_rollback):
+    """A live server (a real socket, for a browser or GDAL).
+
+    Its database is emptied after each test; serialized rollback puts back what the migrations
+    made (regions, groups, typologies) before the next one."""
     return live_server
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 
 from registry.models import AdminArea
+from registry.services.aggregates import map_counts_rebuild
 from registry.services.regions import DATA
 
 PLACES_FILE = DATA / "kz-places-osm.geojson"
@@ -210,4 +211,5 @@ def sites_generate(
         # temp tables would otherwise outlive this call.
         cursor.execute("DROP TABLE gen_place, gen_period, gen_region, gen_district, gen_typology")
         cursor.execute("ANALYZE registry_heritagesite")
+        map_counts_rebuild()  # the public map's cell counts, in the same transaction
     return made

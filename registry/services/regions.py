@@ -30,13 +30,15 @@ def _names(p: dict, prefix: str = "") -> dict:
 
 @transaction.atomic
 def regions_load(
-    *, regions_file: Path = REGIONS_FILE, districts_file: Path = DISTRICTS_FILE
+    *, regions_file: Path = REGIONS_FILE, districts_file: Path = DISTRICTS_FILE, model=AdminArea
 ) -> tuple[int, int]:
-    """Create or update the 20 first-level units and 224 districts; returns their counts."""
+    """Create or update the 20 first-level units and 224 districts; returns their counts.
+
+    `model` lets a data migration pass its historical AdminArea."""
     regions = {}
     for feature in _features(regions_file):
         p = feature["properties"]
-        regions[p["pcode"]], _ = AdminArea.objects.update_or_create(
+        regions[p["pcode"]], _ = model.objects.update_or_create(
             code=p["pcode"],
             defaults={
                 "kato": p["kato"],
@@ -51,7 +53,7 @@ def regions_load(
     districts = 0
     for feature in _features(districts_file):
         p = feature["properties"]
-        AdminArea.objects.update_or_create(
+        model.objects.update_or_create(
             code=p["pcode"],
             defaults={
                 "kato": p["kato"],

@@ -7,6 +7,7 @@ from simple_history.utils import update_change_reason
 
 from registry.geometry import clean_area, clean_point
 from registry.models import HeritageSite
+from registry.services.aggregates import map_counts_refresh
 from registry.services.areas import (
     areas_for_location,
     public_district_refresh,
@@ -60,6 +61,7 @@ def _save(site: HeritageSite, *, by: AbstractBaseUser | None, reason: str) -> He
     site.save()
     update_change_reason(site, reason)
     public_district_refresh(site_ids=[site.pk])
+    map_counts_refresh(site_ids=[site.pk])  # same transaction: map and site agree
     site.refresh_from_db()
     return site
 

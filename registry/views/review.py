@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from registry.diff import site_diff
+from registry.diff import geometry_pairs, site_diff
 from registry.forms import DecisionForm
 from registry.models import ChangeRequest, HeritageSite
 from registry.selectors import site_list_for_staff
@@ -36,6 +36,11 @@ def queue(request):
             .select_related("site", "created_by"),
         },
     )
+
+
+def _diff(old: HeritageSite | None, new: HeritageSite) -> dict:
+    rows = site_diff(old, new)
+    return {"rows": rows, "geometry": geometry_pairs(rows)}
 
 
 def _decide(request, approve, send_back, done_url):
@@ -78,8 +83,8 @@ def review_site(request, number):
             "site": site,
             "form": form,
             "subject": _("Submission"),
-            "rows": site_diff(before.instance if before else None, site),
             "own": site.submitted_by_id == request.user.pk,
+            **_diff(before.instance if before else None, site),
         },
     )
 
@@ -109,7 +114,7 @@ def review_change(request, pk):
             "form": form,
             "change": change,
             "subject": _("Change request"),
-            "rows": site_diff(site, proposed),
             "own": change.created_by_id == request.user.pk,
+            **_diff(site, proposed),
         },
     )

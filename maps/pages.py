@@ -1,0 +1,107 @@
+"""Public site pages by registry number, and the sitemap of them."""
+
+from django.contrib.sitemaps import Sitemap
+from django.core.serializers import serialize
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from maps.text import GENERALISATION, dating_text
+from maps.tiles import HALF_CELL
+from maps.views import osm_layers
+from registry.models.sites import PublicSite
+from registry.selectors import (
+    designation_list_public,
+    photo_list_public,
+    site_list_public,
+    zone_list_public,
+)
+
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def _names(site: PublicSite) -> list[tuple[str, str]]:
+    """The site's name in each language other than the one shown, where it differs."""
+    shown, current = site.name, get_language()
+    names = []
+    for lang in ("kk", "ru", "en"):
+        name = getattr(site, f"name_{lang}")
+        if name and lang != current and name != shown:
+            names.append((LANGUAGE_NAMES[lang], name))
+    return names
+
+
+def _zones_geojson(site: PublicSite) -> str:
+    zones = zone_list_public().filter(designation__site_id=site.pk)
+    return serialize("geojson", zones, geometry_field="geom", fields=["kind"], srid=4326)
+
+
+def _site_map(site: PublicSite) -> dict | None:
+    """The small map's data: the public point only, and the half-size of its grid cell."""
+    point = site.public_location
+    if point is None:
+        return None
+    return {
+        "lon": point.x,
+        "lat": point.y,
+        "half": HALF_CELL.get(site.sensitivity, 0),
+        "areas": reverse("maps:areas", args=[1]),
+        "outlinesName": _("Regions and districts (offline)"),
+        "osm": osm_layers(),
+    }
+
+
+@require_GET
+def site_detail(request, number: str):
+    site = (
+        site_list_public()
+        .select_related("region", "district", "typology", "parent")
+        .filter(registry_number=number)
+        .first()
+    )
+    if site is None:
+        return render(request, "404.html", {"number": number}, status=404)
+    designations = designation_list_public().filter(site_id=site.pk).prefetch_related("zones")
+    photos = photo_list_public(site_id=site.pk).exclude(thumbnail="")
+    context = {
+        "site": site,
+        "names": _names(site),
+        "dating": dating_text(site.date_from, site.date_to),
+        "generalisation": GENERALISATION[site.sensitivity],
+        "designations": designations,
+        "photos": photos,
+        "primary": next((p for p in photos if p.is_primary), None) or photos.first(),
+        "zones": _zones_geojson(site) if site.sensitivity == "S0" else None,
+        "url": request.build_absolute_uri(site_path(site.registry_number)),
+        "site_map": _site_map(site),
+        "leaflet_overrides": {
+            "TILES": [],
+            "RESET_VIEW": False,
+        },  # base layers are added by maps/static/maps/site.js
+    }
+    return render(request, "maps/site_detail.html", context)
+
+
+def site_path(number: str) -> str:
+    return reverse("maps:site-detail", args=[number])
+
+
+class SiteSitemap(Sitemap):
+    """Every published site page; Django splits it into pages of 50,000 behind an index."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return (
+            site_list_public()
+            .order_by("registry_number")
+            .values_list("registry_number", "updated_at")
+        )
+
+    def location(self, item) -> str:
+        return site_path(item[0])
+
+    def lastmod(self, item):
+        return item[1]

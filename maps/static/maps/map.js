@@ -1,0 +1,296 @@
+/* The public map: vector tiles (Leaflet.VectorGrid), outlines, panel, filters, search, permalinks.
+ * Every text from the server is set with textContent, never as HTML. */
+(function () {
+  "use strict";
+
+  // Leaflet.VectorGrid 1.3 calls L.DomEvent.fakeStop, which Leaflet 1.8 removed.
+  if (!L.DomEvent.fakeStop) {
+    L.DomEvent.fakeStop = function (e) { e._stopped = true; };
+  }
+  // Its point symbolizers are circle markers without a position (they live in tile pixels),
+  // which Leaflet 1.9 reads on every mouse event; the click handler below uses the pointer.
+  var circleLatLng = L.CircleMarker.prototype.getLatLng;
+  L.CircleMarker.prototype.getLatLng = function () {
+    return this._latlng ? circleLatLng.call(this) : L.latLng(0, 0);
+  };
+
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var text = JSON.parse(document.getElementById("map-text").textContent);
+  var filterForm = document.getElementById("filters");
+  var FILTERS = ["category", "significance", "region", "year_from", "year_to"];
+  var CATEGORY_COLOURS = {
+    archaeology: "#a0522d", architecture: "#1f5fa8", monumental_art: "#8e44ad",
+    ensemble: "#117a65", sacred: "#c0392b", history: "#b7950b"
+  };
+  var map, grid, regions, districts;
+  var current = {site: null};
+
+  function interpolate(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+
+  /* ---- filters and the URL ---- */
+
+  function filterParams() {
+    var params = new URLSearchParams();
+    new FormData(filterForm).forEach(function (value, key) {
+      if (value !== "") params.append(key, value);
+    });
+    return params;
+  }
+
+  function setFilters(params) {
+    Array.prototype.forEach.call(filterForm.elements, function (el) {
+      if (!el.name || FILTERS.indexOf(el.name) < 0) return;
+      var values = params.getAll(el.name);
+      if (el.type === "checkbox") el.checked = values.indexOf(el.value) >= 0;
+      else el.value = values.length ? values[0] : "";
+    });
+  }
+
+  function tileUrl() {
+    var params = filterParams();
+    params.set("v", config.version);
+    return config.tiles + "?" + params.toString();
+  }
+
+  function stateUrl() {
+    var params = filterParams();
+    var c = map.getCenter();
+    params.set("z", map.getZoom());
+    params.set("lat", c.lat.toFixed(4));
+    params.set("lon", c.lng.toFixed(4));
+    if (current.site) params.set("site", current.site);
+    return location.pathname + "?" + params.toString();
+  }
+
+  function remember(push) {
+    var url = stateUrl();
+    if (url === location.pathname + location.search) return;
+    if (push) history.pushState({mura: true}, "", url);
+    else history.replaceState({mura: true}, "", url);
+  }
+
+  function applyView() {
+    var params = new URLSearchParams(location.search);
+    var z = parseInt(params.get("z"), 10), lat = parseFloat(params.get("lat")),
+      lon = parseFloat(params.get("lon"));
+    if (!isNaN(z) && !isNaN(lat) && !isNaN(lon)) map.setView([lat, lon], z, {animate: false});
+  }
+
+  function applyUrl() {
+    var params = new URLSearchParams(location.search);
+    setFilters(params);
+    applyView();
+    if (grid && grid._url !== tileUrl()) grid.setUrl(tileUrl());
+    if (params.get("site")) openPanel(params.get("site"), false);
+    else closePanel(false);
+  }
+
+  /* ---- the side panel ---- */
+
+  var panel = document.getElementById("panel");
+
+  function setText(id, value) {
+    document.getElementById(id).textContent = value || "—";
+  }
+
+  function openPanel(ref, push) {
+    var url = config.panel.replace("REF", encodeURIComponent(ref));
+    fetch(url, {headers: {Accept: "application/json"}}).then(function (response) {
+      if (!response.ok) throw new Error("no such site");
+      return response.json();
+    }).then(function (site) {
+      current.site = site.ref;
+      setText("panel-name", site.name);
+      setText("panel-ref", site.ref);
+      setText("panel-category", site.category);
+      setText("panel-dating", [site.dating, site.period].filter(Boolean).join(", "));
+      setText("panel-significance", site.significance);
+      setText("panel-region", site.region);
+      document.getElementById("panel-link").href = site.url;
+      var figure = document.getElementById("panel-figure");
+      var img = document.getElementById("panel-photo");
+      if (site.photo) {
+        img.src = site.photo.src;
+        img.alt = site.photo.alt;
+        setText("panel-credit", interpolate(text.photoBy, site.photo));
+        figure.hidden = false;
+      } else {
+        figure.hidden = true;
+        img.removeAttribute("src");
+        img.alt = "";
+      }
+      panel.hidden = false;
+      panel.focus();
+      if (push !== false) remember(true);
+    }).catch(function () { closePanel(false); });
+  }
+
+  function closePanel(push) {
+    panel.hidden = true;
+    var was = current.site;
+    current.site = null;
+    if (was && push !== false) remember(true);
+  }
+
+  document.getElementById("panel-close").addEventListener("click", function () { closePanel(true); });
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") closePanel(true); });
+
+  /* ---- search with suggestions ---- */
+
+  var input = document.getElementById("search-input");
+  var list = document.getElementById("search-suggestions");
+  var status = document.getElementById("search-status");
+  var results = [], active = -1, timer = null, asked = 0;
+
+  function showSuggestions(items) {
+    results = items;
+    active = -1;
+    list.textContent = "";
+    items.forEach(function (item, i) {
+      var li = document.createElement("li");
+      li.id = "suggestion-" + i;
+      li.setAttribute("role", "option");
+      var name = document.createElement("span");
+      name.className = "suggestion-name";
+      name.textContent = item.name;
+      var where = document.createElement("span");
+      where.className = "suggestion-where";
+      where.textContent = item.region + " · " + item.ref;
+      li.appendChild(name);
+      li.appendChild(where);
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+      list.appendChild(li);
+    });
+    list.hidden = items.length === 0;
+    input.setAttribute("aria-expanded", items.length ? "true" : "false");
+    status.textContent = items.length ? interpolate(text.results, {count: items.length}) : text.noResults;
+  }
+
+  function highlight(i) {
+    var items = list.querySelectorAll("li");
+    items.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+    active = i;
+    if (i >= 0) input.setAttribute("aria-activedescendant", "suggestion-" + i);
+    else input.removeAttribute("aria-activedescendant");
+  }
+
+  function choose(i) {
+    var item = results[i];
+    if (!item) return;
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.value = item.name;
+    if (item.lat !== null) map.setView([item.lat, item.lon], item.cell ? 13 : 16);
+    else status.textContent = text.withheld;
+    openPanel(item.ref, true);
+  }
+
+  function ask() {
+    var q = input.value.trim();
+    if (q.length < 2) { showSuggestions([]); status.textContent = ""; return; }
+    var mine = ++asked;
+    fetch(config.suggest + "?q=" + encodeURIComponent(q)).then(function (r) { return r.json(); })
+      .then(function (data) { if (mine === asked) showSuggestions(data.results || []); });
+  }
+
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 200); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown") { e.preventDefault(); highlight(Math.min(active + 1, results.length - 1)); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
+    else if (e.key === "Escape") { list.hidden = true; input.setAttribute("aria-expanded", "false"); }
+  });
+  input.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
+  document.getElementById("search-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (results.length) choose(active >= 0 ? active : 0);
+    else ask();
+  });
+
+  /* ---- filters ---- */
+
+  filterForm.addEventListener("change", function () {
+    grid.setUrl(tileUrl());
+    remember(true);
+  });
+  filterForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    grid.setUrl(tileUrl());
+    remember(true);
+  });
+  filterForm.addEventListener("reset", function () {
+    setTimeout(function () { grid.setUrl(tileUrl()); remember(true); }, 0);
+  });
+
+  /* ---- layers ---- */
+
+  function cellStyle(properties) {
+    var radius = Math.min(22, 5 + Math.log(properties.count + 1) * 2.4);
+    return {
+      radius: radius, weight: 1.5, color: "#ffffff", fill: true, fillOpacity: 0.85,
+      fillColor: properties.count >= 1000 ? "#7b2d26" : properties.count >= 50 ? "#c0642d" : "#e39b3c"
+    };
+  }
+
+  function siteStyle(properties) {
+    var colour = CATEGORY_COLOURS[properties.category] || "#444444";
+    if (properties.kind === "cell") {
+      return {weight: 1.5, color: colour, dashArray: "4 3", fill: true, fillColor: colour, fillOpacity: 0.12};
+    }
+    return {radius: 6, weight: 2, color: "#ffffff", fill: true, fillColor: colour, fillOpacity: 1};
+  }
+
+  function outlines(level, style) {
+    // In their own pane under the tile pane: the filled outlines are a base map.
+    var layer = L.geoJSON(null, {style: style, interactive: false, pane: "outlines"});
+    fetch(config.areas.replace("{level}", level)).then(function (r) { return r.json(); })
+      .then(function (data) { layer.addData(data); });
+    return layer;
+  }
+
+  window.muraMapInit = function (leafletMap) {
+    map = leafletMap;
+    map.createPane("outlines").style.zIndex = 150;
+    regions = outlines(1, {color: "#55606b", weight: 1.4, fillColor: "#f3efe6", fillOpacity: 1});
+    districts = outlines(2, {color: "#98a2ab", weight: 0.7, fill: false});
+    var offline = L.layerGroup([regions]).addTo(map);
+    var bases = {};
+    bases[text.outlines] = offline;
+    config.osm.forEach(function (t) { bases[t.name] = L.tileLayer(t.url, t.options); });
+    L.control.layers(bases, null, {collapsed: true}).addTo(map);
+    map.on("zoomend", function () {
+      if (map.getZoom() >= 7 && map.hasLayer(offline)) offline.addLayer(districts);
+      else offline.removeLayer(districts);
+    });
+    map.on("baselayerchange", function (e) {
+      if (e.layer !== offline) map.removeLayer(offline);
+    });
+
+    setFilters(new URLSearchParams(location.search));
+    applyView();  // before the tiles, so the default view's tiles are never asked for
+    grid = L.vectorGrid.protobuf(tileUrl(), {
+      // SVG: clicks reach features as DOM events (VectorGrid 1.3's canvas hit-testing does
+      // not work with Leaflet 1.9).
+      rendererFactory: L.svg.tile,
+      interactive: true,
+      maxNativeZoom: 18,
+      vectorTileLayerStyles: {cells: cellStyle, sites: siteStyle},
+      attribution: "Mura"
+    }).addTo(map);
+    grid.on("click", function (e) {
+      var p = e.layer.properties || {};
+      if (p.ref) openPanel(p.ref, true);
+      else if (p.count) map.setView(map.mouseEventToLatLng(e.originalEvent), Math.min(map.getZoom() + 3, 18));
+    });
+
+    applyUrl();
+    map.on("moveend", function () { remember(false); });
+    window.addEventListener("popstate", applyUrl);
+    if (window.matchMedia("(min-width: 700px)").matches) {
+      document.getElementById("filters-box").open = true;
+    }
+    window.muraMap = map;  // for the browser tests and the curious
+    document.body.setAttribute("data-map-ready", "true");
+  };
+})();

@@ -1,0 +1,202 @@
+"""Mapbox vector tiles of the public register, made by PostGIS (`ST_AsMVT`).
+
+Below `SITES_MIN_ZOOM` a tile carries counts in 8 × 8 cells (layer "cells"), read from the
+registry's pre-aggregated counts, so a country-wide tile costs the same with 1,000 sites as
+with 1,000,000. A period filter cannot be pre-aggregated; such low-zoom tiles are counted live
+from the public view. From `SITES_MIN_ZOOM` on, a tile carries single sites (layer "sites"):
+an open (S0) site as its point, an S1/S2 site as the square of its grid cell (drawn around
+its public point, the cell's centre), never as a pin; S3 sites have no public point and
+never appear. Only `public_location` is ever read.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Polygon
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Concat
+
+from registry.models.aggregates import CELLS_PER_TILE_SHIFT, SITES_MIN_ZOOM, TileCellX, TileCellY
+from registry.projection import GRID_DEGREES
+from registry.search import SiteQuery, sites_filter
+from registry.selectors import cell_count_list_public, site_list_public
+
+EXTENT = 4096  # MVT coordinate units across a tile
+CELLS = 1 << CELLS_PER_TILE_SHIFT  # cells across a tile
+BUFFER = 64  # MVT units drawn past the tile edge, so pins are not cut in half
+MAX_ZOOM = 20
+HALF_CELL = {s: size / 2 for s, size in GRID_DEGREES.items() if size}
+# Open sites one by one; generalised sites one square per grid cell (all the sites of a cell
+# share its centre as public point), carrying the first site's number and how many there are.
+SITES_LAYER_SQL = """
+SELECT ST_AsMVT(t, 'sites', {extent}, 'geom') FROM (
+    SELECT u.ref, u.category, u.significance, u.kind, u.count,
+           ST_AsMVTGeom(ST_Transform(u.shape, 3857), ST_TileEnvelope(%s, %s, %s),
+                        {extent}, {buffer}, true) AS geom
+    FROM (
+        SELECT q.registry_number AS ref, q.category, q.significance, 'site' AS kind,
+               1 AS count, q.public_location AS shape
+        FROM ({open}) q
+        UNION ALL
+        SELECT min(q.registry_number), (array_agg(q.category ORDER BY q.registry_number))[1],
+               (array_agg(q.significance ORDER BY q.registry_number))[1], 'cell', count(*),
+               ST_Expand(q.public_location, min(CASE q.sensitivity
+                   WHEN 'S1' THEN {s1} ELSE {s2} END))
+        FROM ({generalised}) q
+        GROUP BY q.public_location
+    ) u
+) t WHERE t.geom IS NOT NULL
+"""
+CELLS_LAYER_SQL = """
+SELECT ST_AsMVT(t, 'cells', {extent}, 'geom') FROM (
+    SELECT q.count::int AS count,
+           ST_MakePoint((q.cx - %s + 0.5) * {cell}, (q.cy - %s + 0.5) * {cell}) AS geom
+    FROM ({query}) q
+    WHERE q.cx BETWEEN %s AND %s AND q.cy BETWEEN %s AND %s
+) t
+"""
+
+
+@dataclass(frozen=True)
+class MapFilters:
+    """What the map's filters ask for; every field narrows, none widens."""
+
+    categories: tuple[str, ...] = ()
+    significances: tuple[str, ...] = ()
+    region_ids: tuple[int, ...] = ()
+    date_from: int | None = None
+    date_to: int | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+    def cache_key(self) -> str:
+        return "|".join(
+            [
+                ",".join(sorted(self.categories)),
+                ",".join(sorted(self.significances)),
+                ",".join(str(i) for i in sorted(self.region_ids)),
+                str(self.date_from),
+                str(self.date_to),
+            ]
+        )
+
+
+def tile_exists(z: int, x: int, y: int) -> bool:
+    return 0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
+
+
+def tile_bbox(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of a Web Mercator tile."""
+    n = 2**z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
+def _public_sites(filters: MapFilters) -> QuerySet:
+    query = SiteQuery(
+        categories=filters.categories,
+        significances=filters.significances,
+        region_ids=filters.region_ids,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+    return sites_filter(site_list_public(), query, geometry="public_location").order_by()
+
+
+def _mvt(sql: str, params: list) -> bytes:
+    # No JIT: a tile's cost estimate can pass jit_above_cost, and compiling then takes longer
+    # (tens of ms) than the query itself.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        row = cursor.fetchone()[0]
+    return bytes(row) if row else b""
+
+
+def _box(bbox: tuple[float, float, float, float], margin: float) -> Polygon:
+    west, south, east, north = bbox
+    box = Polygon.from_bbox((west - margin, south - margin, east + margin, north + margin))
+    box.srid = 4326
+    return box
+
+
+def sites_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+    """Single sites. Each class is searched in the tile widened by half its cell, so a square
+    whose centre lies just outside the tile is still drawn, and open sites by the tile alone
+    (a dense city's tile must not read the sites of its neighbours)."""
+    bbox = tile_bbox(z, x, y)
+    columns = ("registry_number", "category", "significance", "sensitivity", "public_location")
+    # The class is compared as an expression, not the column: otherwise PostgreSQL ANDs the
+    # spatial index with the (status, sensitivity) index, reading half the register's entries.
+    sites = _public_sites(filters).alias(kind=Concat("sensitivity", Value("")))
+    pins = sites.filter(kind="S0", public_location__bboverlaps=_box(bbox, 0))
+    squares = sites.filter(
+        Q(kind="S1", public_location__bboverlaps=_box(bbox, HALF_CELL["S1"]))
+        | Q(kind="S2", public_location__bboverlaps=_box(bbox, HALF_CELL["S2"]))
+    )
+    open_sql, open_params = pins.values(*columns).query.sql_with_params()
+    cell_sql, cell_params = squares.values(*columns).query.sql_with_params()
+    sql = SITES_LAYER_SQL.format(
+        extent=EXTENT, buffer=BUFFER, s1=HALF_CELL["S1"], s2=HALF_CELL["S2"],
+        open=open_sql, generalised=cell_sql,
+    )  # fmt: skip
+    return _mvt(sql, [z, x, y, *open_params, *cell_params])
+
+
+def _cells_sql(z: int, x: int, y: int, counts: QuerySet) -> tuple[str, list]:
+    query, params = counts.query.sql_with_params()
+    first_x, first_y = x * CELLS, y * CELLS
+    sql = CELLS_LAYER_SQL.format(extent=EXTENT, cell=EXTENT // CELLS, query=query)
+    bounds = [first_x, first_x + CELLS - 1, first_y, first_y + CELLS - 1]
+    return sql, [first_x, first_y, *params, *bounds]
+
+
+def cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+    """Counts per cell from the registry's pre-aggregated table (no scan of the sites)."""
+    level, first_x, first_y = z + CELLS_PER_TILE_SHIFT, x * CELLS, y * CELLS
+    counts = cell_count_list_public().filter(
+        level=level,
+        cx__range=(first_x, first_x + CELLS - 1),
+        cy__range=(first_y, first_y + CELLS - 1),
+    )
+    plain = {
+        "category__in": filters.categories,
+        "significance__in": filters.significances,
+        "region_id__in": filters.region_ids,
+    }
+    counts = counts.filter(**{lookup: values for lookup, values in plain.items() if values})
+    counts = counts.values("cx", "cy").annotate(count=Sum("n")).order_by()
+    return _mvt(*_cells_sql(z, x, y, counts))
+
+
+def live_cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+    """Counts per cell computed from the public view: for filters the table cannot answer."""
+    level = z + CELLS_PER_TILE_SHIFT
+    box = Polygon.from_bbox(tile_bbox(z, x, y))
+    box.srid = 4326
+    counts = (
+        _public_sites(filters)
+        .filter(public_location__bboverlaps=box)
+        .annotate(
+            cx=TileCellX("public_location", level=level),
+            cy=TileCellY("public_location", level=level),
+        )
+        .values("cx", "cy")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return _mvt(*_cells_sql(z, x, y, counts))
+
+
+def tile_make(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+    if z >= SITES_MIN_ZOOM:
+        return sites_tile(z, x, y, filters)
+    if filters.dated:
+        return live_cells_tile(z, x, y, filters)
+    return cells_tile(z, x, y, filters)

@@ -1,0 +1,46 @@
+"""Which door a request goes through: staff (and holders of an exact-location grant) read full
+records; everyone else reads the public projection. Decided here once for the API, OGC API,
+exports and screening."""
+
+import logging
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from registry.roles import granted_exact_locations, is_administrator, is_officer, is_reviewer
+from registry.selectors import (
+    site_list_exact_published,
+    site_list_for_staff,
+    site_list_public,
+    zone_list_for_staff,
+    zone_list_public,
+)
+
+exact_reads = logging.getLogger("registry.exact_reads")
+
+
+@dataclass(frozen=True)
+class Door:
+    sites: QuerySet
+    zones: QuerySet
+    exact: bool  # full records with exact geometry
+    staff: bool  # may filter by status (drafts are theirs to see)
+
+    @property
+    def geometry(self) -> str:
+        return "location" if self.exact else "public_location"
+
+
+def door_for(user) -> Door:
+    if user.is_authenticated and (is_administrator(user) or is_officer(user) or is_reviewer(user)):
+        return Door(site_list_for_staff(user=user), zone_list_for_staff(user=user), True, True)
+    if user.is_authenticated and granted_exact_locations(user):
+        return Door(site_list_exact_published(), zone_list_public(), True, False)
+    public = site_list_public().select_related("region", "district", "typology")
+    return Door(public, zone_list_public(), False, False)
+
+
+def log_exact_read(user, what: str, count: int | None = None) -> None:
+    """Every read of exact locations by someone outside the regional staff is logged."""
+    if not (is_administrator(user) or is_officer(user) or is_reviewer(user)):
+        exact_reads.info("exact read by %s: %s (%s rows)", user.get_username(), what, count)

@@ -1,0 +1,94 @@
+"""Every error under /api/ and /ogc/ is JSON naming what was wrong: never an HTML page, never a 500
+for bad input.
+
+Shape: ``{"status": 400, "detail": "bbox: min lon must not exceed max lon.",
+"errors": {"bbox": ["min lon must not exceed max lon."]}}``.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
+JSON_PREFIXES = ("/api/", "/ogc/")
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF error detail (nested dicts and lists) as {"param": ["message", ...]}."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key in ("non_field_errors", "__all__") or isinstance(key, int):
+                name = prefix or "request"  # list items report as their parameter
+            for k, messages in _flatten(value, name).items():
+                flat.setdefault(k, []).extend(messages)
+        return flat
+    if isinstance(detail, list):
+        flat = {}
+        for item in detail:
+            for k, messages in _flatten(item, prefix).items():
+                flat.setdefault(k, []).extend(messages)
+        return flat
+    return {prefix or "request": [str(detail)]}
+
+
+def error_body(status: int, errors: dict[str, list[str]]) -> dict:
+    first_param, messages = next(iter(errors.items()))
+    return {"status": status, "detail": f"{first_param}: {messages[0]}", "errors": errors}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, then our shape; Django ValidationErrors (geometry checks) become 400s."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(response.data)
+    elif isinstance(exc, exceptions.ParseError):
+        errors = {"body": [str(exc.detail).removeprefix("body: ")]}
+    else:
+        errors = {"request": [str(response.data.get("detail", response.status_text))]}
+    set_rollback()
+    kept = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    return Response(error_body(response.status_code, errors), response.status_code, headers=kept)
+
+
+class JsonErrorsMiddleware:
+    """Outside DRF views too (unknown URLs, crashes), /api/ and /ogc/ answer JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith(JSON_PREFIXES)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith(
+                ("application/json", "application/problem+json", "application/geo+json")
+            )
+        ):
+            message = {404: "no such resource.", 405: "method not allowed."}.get(
+                response.status_code, response.reason_phrase.lower() + "."
+            )
+            return JsonResponse(
+                error_body(response.status_code, {"path": [message]}), status=response.status_code
+            )
+        return response
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(JSON_PREFIXES):
+            return None
+        if isinstance(exception, Http404):
+            return JsonResponse(error_body(404, {"path": ["no such resource."]}), status=404)
+        logger.exception("unhandled error on %s", request.path)
+        return JsonResponse(error_body(500, {"request": ["internal error."]}), status=500)

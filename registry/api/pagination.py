@@ -1,0 +1,59 @@
+"""Pages without a count: a keyset cursor (registry number) for walking the whole registry,
+and an offset cursor, capped, for the other orderings. Counting a million rows on every page
+is what makes list APIs slow; `/sites/count/` answers that question separately."""
+
+import base64
+import binascii
+import json
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+from rest_framework.utils.urls import replace_query_param
+
+MAX_OFFSET = 100_000
+
+
+def _encode(state: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+def _decode(token: str) -> dict:
+    try:
+        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise serializers.ValidationError({"cursor": "is not a cursor this API issued."}) from None
+    if not isinstance(state, dict) or not (
+        isinstance(state.get("after"), str)
+        or (isinstance(state.get("offset"), int) and 0 <= state["offset"] <= MAX_OFFSET)
+    ):
+        raise serializers.ValidationError({"cursor": "is not a cursor this API issued."})
+    return state
+
+
+def page_of(
+    sites: QuerySet, *, ordering: str, limit: int, cursor: str | None
+) -> tuple[list, str | None]:
+    """One page (`limit` rows, one query) and the cursor of the next page, if any."""
+    keyset = ordering in ("registry_number", "-registry_number")
+    state = _decode(cursor) if cursor else {}
+    offset = 0
+    if keyset and "after" in state:
+        lookup = "registry_number__gt" if ordering == "registry_number" else "registry_number__lt"
+        sites = sites.filter(**{lookup: state["after"]})
+    elif "offset" in state:
+        offset = state["offset"]
+    rows = list(sites[offset : offset + limit + 1])
+    more, rows = len(rows) > limit, rows[:limit]
+    if not more:
+        return rows, None
+    if keyset:
+        return rows, _encode({"after": rows[-1].registry_number})
+    if offset + limit > MAX_OFFSET:
+        return rows, None
+    return rows, _encode({"offset": offset + limit})
+
+
+def next_link(request, token: str | None) -> str | None:
+    if token is None or request.method != "GET":
+        return None
+    return replace_query_param(request.build_absolute_uri(), "cursor", token)

@@ -1,0 +1,124 @@
+"""Output: GeoJSON features (djangorestframework-gis). Public features carry the generalised
+point and say how it was generalised; staff features carry the exact geometry and status."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from registry.models import AdminArea, Designation, HeritageSite, ProtectionZone, PublicSite
+
+SUMMARY = [
+    "registry_number",
+    "name",
+    "name_kk",
+    "name_ru",
+    "name_en",
+    "category",
+    "typology",
+    "significance",
+    "period",
+    "date_from",
+    "date_to",
+    "condition",
+    "sensitivity",
+    "location_generalisation",
+    "region",
+    "district",
+]
+DETAIL = [
+    "description_kk",
+    "description_ru",
+    "description_en",
+    "alt_names",
+    "dating_note",
+    "unesco_id",
+    "wikidata_id",
+    "published_at",
+]
+
+
+class _SiteFields(serializers.Serializer):
+    typology = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    location_generalisation = serializers.CharField(read_only=True)
+    distance_m = serializers.SerializerMethodField(
+        help_text="metres from `near`, on the spheroid (null without `near`)"
+    )
+
+    @extend_schema_field(serializers.FloatField(allow_null=True, min_value=0))
+    def get_distance_m(self, site) -> float | None:
+        return getattr(site, "distance_m", None)
+
+
+class PublicSiteFeatureSerializer(_SiteFields, GeoFeatureModelSerializer):
+    public_location = GeometryField(read_only=True, precision=6, allow_null=True)
+
+    class Meta:
+        model = PublicSite
+        geo_field = "public_location"
+        id_field = "registry_number"
+        fields = [*SUMMARY, "distance_m"]
+
+
+class PublicSiteDetailSerializer(PublicSiteFeatureSerializer):
+    class Meta(PublicSiteFeatureSerializer.Meta):
+        fields = [*SUMMARY, *DETAIL]
+
+
+class StaffSiteFeatureSerializer(_SiteFields, GeoFeatureModelSerializer):
+    location = GeometryField(read_only=True, precision=7)
+
+    class Meta:
+        model = HeritageSite
+        geo_field = "location"
+        id_field = "registry_number"
+        fields = [*SUMMARY, "status", "location_approximate", "distance_m"]
+
+
+class StaffSiteDetailSerializer(StaffSiteFeatureSerializer):
+    boundary = GeometryField(read_only=True, precision=7, allow_null=True)
+
+    class Meta(StaffSiteFeatureSerializer.Meta):
+        fields = [*SUMMARY, *DETAIL, "status", "location_approximate", "boundary", "threats"]
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    site = serializers.SlugRelatedField(slug_field="registry_number", read_only=True)
+
+    class Meta:
+        model = Designation
+        fields = [
+            "id",
+            "site",
+            "scheme",
+            "act_number",
+            "act_date",
+            "authority",
+            "valid_from",
+            "valid_to",
+            "criteria",
+            "in_danger",
+        ]
+
+
+class ZoneFeatureSerializer(GeoFeatureModelSerializer):
+    site = serializers.CharField(source="designation.site.registry_number", read_only=True)
+    scheme = serializers.CharField(source="designation.scheme", read_only=True)
+    geom = GeometryField(read_only=True, precision=6)
+
+    class Meta:
+        model = ProtectionZone
+        geo_field = "geom"
+        fields = ["id", "kind", "site", "scheme", "area_ha", "regime_kk", "regime_ru", "regime_en"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdminArea
+        fields = ["code", "kato", "iso_3166_2", "registry_prefix", "name_kk", "name_ru", "name_en"]
+
+
+class CountSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0)

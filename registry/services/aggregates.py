@@ -1,0 +1,92 @@
+"""Keeping the public map's pre-aggregated cell counts (registry/models/aggregates.py) true.
+
+`map_counts_refresh` runs inside the transaction of every write that can change what the
+public map shows (publish, withdraw, edit), so counts and sites commit or roll back together.
+It moves one count per level for each site: old key out, new key in. `map_counts_rebuild`
+recounts everything (after a bulk load, or to repair). Both bump the map's version, which
+every tile's ETag and cache key carry.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from registry.models.aggregates import BASE_LEVEL, LEVELS, TileCellX, TileCellY
+
+KEY_COLUMNS = "cx, cy, category, significance, region_id"
+_PARAMS = {"expressions": "public_location", "level": BASE_LEVEL}
+# The site's finest cell, from its public point only: the view has no other geometry.
+NEW_KEYS_SQL = f"""
+    SELECT id, {TileCellX.template % _PARAMS} AS cx, {TileCellY.template % _PARAMS} AS cy,
+           category, significance, region_id
+    FROM registry_public_site
+    WHERE public_location IS NOT NULL
+"""
+
+# Signed deltas at every level, applied in key order (so concurrent refreshes lock the
+# shared coarse cells in the same order and cannot deadlock).
+APPLY_DELTAS_SQL = f"""
+WITH old AS (
+    SELECT {KEY_COLUMNS}, -1 AS d FROM registry_sitecellkey WHERE site_id = ANY(%(ids)s)
+), new AS (
+    SELECT {KEY_COLUMNS}, 1 AS d FROM ({NEW_KEYS_SQL}) k WHERE id = ANY(%(ids)s)
+), delta AS (
+    SELECT l AS level, cx >> ({BASE_LEVEL} - l) AS cx, cy >> ({BASE_LEVEL} - l) AS cy,
+           category, significance, region_id, sum(d)::int AS n
+    FROM (SELECT * FROM old UNION ALL SELECT * FROM new) k
+    CROSS JOIN generate_series({LEVELS.start}, {LEVELS.stop - 1}) AS l
+    GROUP BY 1, 2, 3, 4, 5, 6
+    HAVING sum(d) <> 0
+    ORDER BY 1, 2, 3, 4, 5, 6
+)
+INSERT INTO registry_sitecellcount (level, {KEY_COLUMNS}, n)
+SELECT * FROM delta
+ON CONFLICT (level, {KEY_COLUMNS})
+DO UPDATE SET n = registry_sitecellcount.n + EXCLUDED.n
+RETURNING id, n
+"""
+
+BUMP_VERSION_SQL = """
+INSERT INTO registry_publicmapversion (id, version, changed_at) VALUES (1, 1, now())
+ON CONFLICT (id) DO UPDATE
+SET version = registry_publicmapversion.version + 1, changed_at = now()
+"""
+
+
+def map_counts_refresh(*, site_ids: Iterable[int]) -> None:
+    """Recount the given sites on the public map (published or not, existing or not)."""
+    ids = list(site_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(APPLY_DELTAS_SQL, {"ids": ids})
+        empty = [pk for pk, n in cursor.fetchall() if n <= 0]
+        if empty:
+            cursor.execute("DELETE FROM registry_sitecellcount WHERE id = ANY(%s)", [empty])
+        cursor.execute("DELETE FROM registry_sitecellkey WHERE site_id = ANY(%s)", [ids])
+        cursor.execute(
+            f"INSERT INTO registry_sitecellkey (site_id, {KEY_COLUMNS})"
+            f" SELECT * FROM ({NEW_KEYS_SQL}) k WHERE id = ANY(%s)",
+            [ids],
+        )
+        cursor.execute(BUMP_VERSION_SQL)
+
+
+def map_counts_rebuild() -> None:
+    """Recount every published site: finest level from the view, each coarser from the last."""
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE registry_sitecellkey, registry_sitecellcount")
+        cursor.execute(f"INSERT INTO registry_sitecellkey (site_id, {KEY_COLUMNS}) {NEW_KEYS_SQL}")
+        cursor.execute(
+            f"INSERT INTO registry_sitecellcount (level, {KEY_COLUMNS}, n)"
+            f" SELECT {BASE_LEVEL}, {KEY_COLUMNS}, count(*) FROM registry_sitecellkey"
+            f" GROUP BY {KEY_COLUMNS}"
+        )
+        for level in reversed(LEVELS[:-1]):
+            cursor.execute(
+                f"INSERT INTO registry_sitecellcount (level, {KEY_COLUMNS}, n)"
+                " SELECT %s, cx >> 1, cy >> 1, category, significance, region_id, sum(n)"
+                " FROM registry_sitecellcount WHERE level = %s"
+                " GROUP BY cx >> 1, cy >> 1, category, significance, region_id",
+                [level, level + 1],
+            )
+        cursor.execute("ANALYZE registry_sitecellkey, registry_sitecellcount")
+        cursor.execute(BUMP_VERSION_SQL)

@@ -1,0 +1,56 @@
+"""Kazakh Latin <-> Cyrillic, for search: a name typed in Latin script finds its Cyrillic record.
+
+Approximate on purpose (trigram search absorbs the rest): it covers the 2021 official Latin
+alphabet (ä ğ ı ñ ö ū ü ş), the 2018 apostrophe spelling and common English-style digraphs
+(sh, zh, ch, kh, ng, ya, yu).
+"""
+
+LATIN_DIGRAPHS = [
+    ("shch", "щ"), ("sh", "ш"), ("zh", "ж"), ("ch", "ч"), ("kh", "х"), ("ts", "ц"),
+    ("ya", "я"), ("ia", "я"), ("yu", "ю"), ("iu", "ю"), ("yo", "ё"), ("ng", "ң"),
+    ("a'", "ә"), ("o'", "ө"), ("u'", "ү"), ("g'", "ғ"), ("n'", "ң"), ("i'", "і"), ("s'", "ш"),
+    ("c'", "ч"),
+]  # fmt: skip
+LATIN_LETTERS = {
+    "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
+    "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "қ", "r": "р",
+    "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "х", "y": "й", "z": "з", "ä": "ә",
+    "ğ": "ғ", "ı": "і", "ñ": "ң", "ö": "ө", "ū": "ұ", "ü": "ү", "ş": "ш", "ç": "ч", "é": "е",
+}  # fmt: skip
+CYRILLIC_TO_LATIN = {
+    "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ё": "io",
+    "ж": "j", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n",
+    "ң": "ñ", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "ū",
+    "ү": "ü", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ch", "ш": "ş", "щ": "şş", "ъ": "",
+    "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+}  # fmt: skip
+
+
+def latin_to_cyrillic(text: str) -> str:
+    text = text.lower()
+    out, i = [], 0
+    while i < len(text):
+        for latin, cyrillic in LATIN_DIGRAPHS:
+            if text.startswith(latin, i):
+                out.append(cyrillic)
+                i += len(latin)
+                break
+        else:
+            out.append(LATIN_LETTERS.get(text[i], text[i]))
+            i += 1
+    return "".join(out)
+
+
+def cyrillic_to_latin(text: str) -> str:
+    return "".join(CYRILLIC_TO_LATIN.get(c, c) for c in text.lower())
+
+
+def search_variants(text: str) -> list[str]:
+    """The query as typed, plus its other-script reading when it is written in one script."""
+    variants = [text]
+    letters = [c for c in text.lower() if c.isalpha()]
+    if letters and all(c in LATIN_LETTERS for c in letters):
+        variants.append(latin_to_cyrillic(text))
+    elif letters and all(c in CYRILLIC_TO_LATIN for c in letters):
+        variants.append(cyrillic_to_latin(text))
+    return list(dict.fromkeys(variants))

@@ -1,0 +1,101 @@
+"""Exports read back with GDAL (pyogrio) and compared; formulas neutralised; the projection."""
+
+import csv
+import io
+import zipfile
+
+import pyogrio
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.factories import HeritageSiteFactory
+
+
+@pytest.fixture
+def sites(db):
+    return [
+        HeritageSiteFactory(published=True, sensitivity="S0", location=Point(68.2711, 43.2977),
+                            name_kk="=HYPERLINK(\"http://evil\")", date_from=-500),
+        HeritageSiteFactory(published=True, sensitivity="S2", location=Point(76.9519, 43.2380)),
+        HeritageSiteFactory(published=True, sensitivity="S3", location=Point(71.43, 51.128)),
+        HeritageSiteFactory(sensitivity="S0"),  # a draft
+    ]  # fmt: skip
+
+
+def download(client, fmt: str, **params) -> bytes:
+    response = client.get(reverse("api:site-export", args=[fmt]), params)
+    assert response.status_code == 200, response
+    return b"".join(response.streaming_content)
+
+
+def read_back(path) -> dict[str, tuple]:
+    meta, _, geometry, fields = pyogrio.raw.read(path)
+    names = meta["fields"].tolist()
+    key = "registry_number" if "registry_number" in names else "reg_number"
+    numbers = fields[names.index(key)]
+    return {n: g for n, g in zip(numbers, geometry, strict=True)}
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson"])
+def test_an_export_read_back_with_gdal_has_every_published_site_at_its_public_point(
+    client, sites, tmp_path, fmt
+):
+    path = tmp_path / f"sites.{fmt}"
+    path.write_bytes(download(client, fmt))
+
+    got = read_back(path)
+
+    assert set(got) == {s.registry_number for s in sites[:3]}
+    points = {n: pyogrio_point(g) for n, g in got.items()}
+    assert points[sites[0].registry_number] == pytest.approx((68.2711, 43.2977))
+    assert points[sites[1].registry_number] == pytest.approx((76.95, 43.25))
+    assert points[sites[2].registry_number] is None  # S3: no public point
+
+
+def test_a_zipped_shapefile_holds_a_readable_layer(client, sites, tmp_path):
+    archive = tmp_path / "sites.shp.zip"
+    archive.write_bytes(download(client, "shp.zip"))
+
+    assert {"sites.shp", "sites.dbf", "sites.prj"} <= set(zipfile.ZipFile(archive).namelist())
+    assert len(read_back(f"/vsizip/{archive}/sites.shp")) == 3
+
+
+def test_csv_neutralises_formulas(client, sites):
+    rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode())))
+
+    names = {row["registry_number"]: row["name_kk"] for row in rows}
+    assert names[sites[0].registry_number] == '\'=HYPERLINK("http://evil")'
+
+
+def test_exports_take_the_same_filters(client, sites):
+    rows = list(csv.DictReader(io.StringIO(download(client, "csv", bbox="76,43,78,44").decode())))
+
+    assert [row["registry_number"] for row in rows] == [sites[1].registry_number]
+
+
+def test_staff_exports_carry_exact_points(client, sites, officer):
+    client.force_login(officer)
+
+    rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode())))
+
+    exact = {row["registry_number"]: (row["lon"], row["lat"]) for row in rows}
+    assert exact[sites[1].registry_number] == ("76.9519", "43.238")
+    assert sites[3].registry_number in exact  # their draft, too
+
+
+def test_the_command_writes_a_geopackage(sites, tmp_path):
+    call_command("export_sites", tmp_path / "all.gpkg", "--public", "--region",
+                 sites[1].region.code)  # fmt: skip
+
+    assert set(read_back(tmp_path / "all.gpkg")) == {sites[1].registry_number}
+
+
+def pyogrio_point(wkb: bytes | None):
+    if wkb is None:
+        return None
+    from django.contrib.gis.geos import GEOSGeometry
+
+    point = GEOSGeometry(memoryview(wkb))
+    return (point.x, point.y)

@@ -1,0 +1,87 @@
+"""Screening: sites and zones within reach of a planned construction, in metres (geography)."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.db import connection
+from django.urls import reverse
+
+from registry.models import Designation, ProtectionZone
+from tests.factories import HeritageSiteFactory
+
+PLOT = Polygon.from_bbox((76.90, 43.20, 76.91, 43.21))
+PLOT_JSON = {"type": "Polygon", "coordinates": [list(map(list, PLOT.coords[0]))]}
+
+
+@pytest.fixture
+def near_site(db):
+    site = HeritageSiteFactory(published=True, sensitivity="S0", location=Point(76.93, 43.205))
+    designation = Designation.objects.create(site=site, scheme="local_list")
+    ProtectionZone.objects.create(
+        designation=designation, kind="protection",
+        geom=MultiPolygon(Polygon.from_bbox((76.915, 43.20, 76.925, 43.21))),
+    )  # fmt: skip
+    return site
+
+
+def screen(client, distance, fmt="json"):
+    return client.post(
+        reverse("api:screening") + ("?format=csv" if fmt == "csv" else ""),
+        {"area": PLOT_JSON, "distance": distance},
+        "application/json",
+    )
+
+
+def geography_m(geom_a, geom_b) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_Distance(%s::geography, %s::geography)",
+                       [geom_a.ewkt, geom_b.ewkt])  # fmt: skip
+        return cursor.fetchone()[0]
+
+
+def test_screening_finds_the_site_and_its_zone_with_distances_in_metres(client, near_site):
+    hits = screen(client, 2000).json()["hits"]
+
+    by_kind = {hit["kind"]: hit for hit in hits}
+    expected = geography_m(Point(76.93, 43.205, srid=4326), PLOT)
+    assert by_kind["site"]["distance_m"] == pytest.approx(expected, rel=1e-6)
+    assert by_kind["zone"]["distance_m"] == pytest.approx(
+        geography_m(Polygon.from_bbox((76.915, 43.20, 76.925, 43.21)), PLOT), rel=1e-6
+    )
+
+
+def test_screening_leaves_out_what_is_beyond_the_distance(client, near_site):
+    assert [hit["kind"] for hit in screen(client, 300).json()["hits"]] == []
+
+
+def test_screening_gives_the_public_the_generalised_point(client, db):
+    HeritageSiteFactory(published=True, sensitivity="S2", location=Point(76.905, 43.205))
+
+    hit = screen(client, 0).json()["hits"]
+
+    assert hit == [] or hit[0]["detail"].startswith("0.1°")
+
+
+def test_screening_gives_staff_the_exact_distance(client, officer, db):
+    HeritageSiteFactory(published=True, sensitivity="S2", location=Point(76.905, 43.205))
+    client.force_login(officer)
+
+    (hit,) = screen(client, 0).json()["hits"]
+
+    assert (hit["detail"], hit["distance_m"]) == ("exact", 0)
+
+
+def test_screening_answers_csv(client, near_site):
+    rows = list(csv.DictReader(io.StringIO(screen(client, 2000, "csv").content.decode())))
+
+    assert {row["kind"] for row in rows} == {"site", "zone"}
+
+
+@pytest.mark.parametrize("distance", [-1, 10**9, "NaN"])
+def test_screening_refuses_bad_distances(client, db, distance):
+    response = screen(client, distance)
+
+    assert response.status_code == 400
+    assert "distance" in response.json()["errors"] or "body" in response.json()["errors"]

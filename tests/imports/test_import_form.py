@@ -1,0 +1,65 @@
+"""The officer's upload form."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from registry.models import HeritageSite
+from tests.imports.files import ALMATY, GOOD, csv_lonlat, write
+from tests.officer.test_officer_flow import client_for
+
+URL = reverse("registry:site-import")
+
+
+def _upload(path):
+    return SimpleUploadedFile(path.name, path.read_bytes())
+
+
+def test_an_officer_checks_then_imports_a_file(people, tmp_path):
+    client = client_for(people["officer_in"])
+    path = write("geojson", tmp_path)
+
+    assert client.get(URL).status_code == 200
+    checked = client.post(URL, {"file": _upload(path), "dry_run": "on"})
+    assert checked.status_code == 200
+    assert "Every row passes" in checked.content.decode()
+    assert not HeritageSite.objects.exists()
+
+    imported = client.post(URL, {"file": _upload(path)})
+    page = imported.content.decode()
+    assert imported.status_code == 200
+    assert "Imported 2 drafts." in page
+    for site in HeritageSite.objects.all():
+        assert site.registry_number in page
+        assert site.status == "draft"
+
+
+def test_the_form_shows_the_report_row_by_row(people, tmp_path):
+    client = client_for(people["officer_in"])
+    path = csv_lonlat(tmp_path / "a.csv", [GOOD[0] | {"lonlat": ALMATY}, GOOD[1] | {"name_kk": ""}])
+
+    response = client.post(URL, {"file": _upload(path)})
+
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Nothing was written" in page
+    assert "outside your regions" in page
+    assert "is required." in page
+    assert not HeritageSite.objects.exists()
+
+
+def test_an_oversized_upload_is_refused(people, tmp_path, settings):
+    settings.MURA_IMPORT_MAX_BYTES = 100
+    client = client_for(people["officer_in"])
+
+    response = client.post(URL, {"file": _upload(write("geojson", tmp_path))})
+
+    assert response.status_code == 400
+    assert "larger than" in response.content.decode()
+
+
+def test_a_researcher_may_not_import(people, tmp_path):
+    client = client_for(people["researcher"])
+
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"file": _upload(write("geojson", tmp_path))}).status_code == 403
+    assert not HeritageSite.objects.exists()

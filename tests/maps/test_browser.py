@@ -1,0 +1,268 @@
+"""The public map in a real browser (Debian's Chromium via Playwright) against a live server."""
+
+import json
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from registry.models import AdminArea
+from registry.services.regions import regions_load
+from tests.factories import HeritageSiteFactory
+from tests.maps.conftest import decode
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+YASAWI = (68.27105556, 43.29769444)
+SENSITIVE = (76.95193, 43.23807)
+EXACT_TEXTS = ("76.9519", "43.2380")
+
+
+@pytest.fixture
+def sites(live_site):
+    if not AdminArea.objects.exists():  # the live server's database is emptied between tests
+        regions_load()
+    made = {
+        "yasawi": HeritageSiteFactory(
+            published=True, sensitivity="S0", category="architecture",
+            name_kk="Қожа Ахмет Ясауи кесенесі", name_ru="Мавзолей Ходжи Ахмеда Ясави",
+            name_en="Mausoleum of Khoja Ahmed Yasawi", date_from=1389, date_to=1405,
+        ),
+        "hostile": HeritageSiteFactory(
+            published=True, sensitivity="S0", category="history", name_kk=HOSTILE,
+            name_en=HOSTILE, location=Point(68.2800, 43.3000),
+        ),
+        "kurgan": HeritageSiteFactory(
+            published=True, sensitivity="S0", category="archaeology", name_en="Saka kurgan",
+            date_from=-500, date_to=-300, location=Point(68.2600, 43.2900),
+        ),
+        "sensitive": HeritageSiteFactory(
+            published=True, sensitivity="S2", category="archaeology",
+            name_en="Hidden hoard of Almaty", location=Point(*SENSITIVE),
+        ),
+        "withheld": HeritageSiteFactory(
+            published=True, sensitivity="S3", name_en="Withheld barrow",
+            location=Point(68.3000, 43.3100),
+        ),
+    }  # fmt: skip
+    return made
+
+
+class Recorder:
+    """Console errors, dialogs and every URL the page asked for. Bodies are fetched again
+    through the page's own request context afterwards (Playwright cannot hand over bodies of
+    script fetches reliably), so tiles are decoded exactly as the server sends them."""
+
+    def __init__(self, page):
+        self.page, self.errors, self.dialogs, self.urls, self._bodies = page, [], [], [], {}
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("request", lambda r: self.urls.append(r.url))
+
+    def _body(self, url: str) -> bytes:
+        if url not in self._bodies:
+            self._bodies[url] = self.page.request.get(url).body()
+        return self._bodies[url]
+
+    @property
+    def tiles(self) -> list[tuple[str, dict]]:
+        return [(url, decode(self._body(url))) for url in self.urls if ".pbf" in url]
+
+    @property
+    def texts(self) -> list[tuple[str, str]]:
+        return [
+            (url, self._body(url).decode("utf-8", errors="replace"))
+            for url in self.urls
+            if ".pbf" not in url and not url.startswith("data:")
+        ]
+
+    def layer_features(self, layer, since=0):
+        """Features of `layer` in the tiles asked for after the first `since` tiles, each
+        tile once (a redraw asks again)."""
+        tiles = dict(self.tiles[since:])
+        return [f for t in tiles.values() for f in t.get(layer, {}).get("features", [])]
+
+
+def _open(page, live_site, query=""):
+    recorder = Recorder(page)
+    page.goto(f"{live_site.url}/{query}")
+    page.wait_for_selector("body[data-map-ready=true]")
+    page.wait_for_load_state("networkidle")
+    return recorder
+
+
+def _zoom_to(page, lon, lat, zoom):
+    page.evaluate(f"window.muraMap.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+
+
+def _click_site(page, lon, lat):
+    point = page.evaluate(f"window.muraMap.latLngToContainerPoint([{lat}, {lon}])")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def test_the_map_loads_without_errors_and_zooming_turns_cells_into_sites(
+    page, live_site, sites, screenshot
+):
+    recorder = _open(page, live_site)
+    counts = recorder.layer_features("cells")
+    screenshot(page, "map-desktop-kk-country")
+
+    before = len(recorder.tiles)
+    _zoom_to(page, *YASAWI, 16)
+    pins = recorder.layer_features("sites", since=before)
+
+    assert recorder.errors == []
+    assert sum(f["properties"]["count"] for f in counts) >= 4  # S3 never counted
+    assert {f["properties"]["ref"] for f in pins} >= {
+        sites["yasawi"].registry_number,
+        sites["kurgan"].registry_number,
+    }
+    assert recorder.layer_features("cells", since=before) == []
+
+
+def test_clicking_a_site_opens_its_panel_and_a_hostile_name_stays_text(
+    page, live_site, sites, screenshot
+):
+    recorder = _open(page, live_site)
+    _zoom_to(page, 68.2800, 43.3000, 17)
+
+    _click_site(page, 68.2800, 43.3000)
+    page.wait_for_selector("#panel:not([hidden])")
+
+    assert page.locator("#panel-name").text_content() == HOSTILE
+    assert page.locator("img[src='x']").count() == 0
+    assert recorder.dialogs == []
+    assert "site=" + sites["hostile"].registry_number in page.url
+    screenshot(page, "map-desktop-kk-panel-hostile")
+
+    page.go_back()
+    page.wait_for_selector("#panel", state="hidden")
+    assert recorder.errors == []
+
+
+def test_a_filter_changes_what_the_map_shows_and_back_undoes_it(page, live_site, sites):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    recorder = _open(page, live_site, "?z=9&lat=43.3&lon=68.27")
+    everything = sum(f["properties"]["count"] for f in recorder.layer_features("cells"))
+
+    before = len(recorder.tiles)
+    page.get_by_label("Archaeology").check()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    filtered = recorder.tiles[before:]
+
+    assert everything == 3  # around Turkistan: Yasawi, the hostile one, the kurgan
+    assert all("category=archaeology" in url for url, _ in filtered)
+    assert sum(f["properties"]["count"] for f in recorder.layer_features("cells", before)) == 1
+    assert "category=archaeology" in page.url
+
+    page.fill("input[name=year_from]", "-600")
+    page.fill("input[name=year_to]", "-400")
+    page.locator("input[name=year_to]").dispatch_event("change")
+    page.wait_for_load_state("networkidle")
+    assert "year_from=-600" in page.url
+
+    for _ in range(3):  # year_to, year_from, category: each change was one history step
+        page.go_back()
+    page.wait_for_timeout(300)
+    assert "category" not in page.url
+    assert not page.get_by_label("Archaeology").is_checked()
+    assert recorder.errors == []
+
+
+def test_search_suggests_latin_typed_kazakh_and_the_map_follows(page, live_site, sites):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    _open(page, live_site)
+
+    page.fill("#search-input", "Qoja Ahmet Iasaui")
+    page.wait_for_selector("#search-suggestions li")
+    first = page.locator("#search-suggestions li").first.text_content()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+    centre = page.evaluate("window.muraMap.getCenter()")
+
+    assert "Mausoleum of Khoja Ahmed Yasawi" in first
+    assert page.locator("#panel-name").text_content() == "Mausoleum of Khoja Ahmed Yasawi"
+    assert centre["lng"] == pytest.approx(YASAWI[0], abs=1e-3)
+    assert page.evaluate("window.muraMap.getZoom()") == 16
+
+
+def test_a_sensitive_site_is_a_square_never_a_pin_and_its_exact_point_goes_nowhere(
+    page, live_site, sites, screenshot
+):
+    recorder = _open(page, live_site)
+    for zoom in (8, 12, 14, 16):
+        _zoom_to(page, *SENSITIVE, zoom)
+    page.fill("#search-input", "Hidden hoard")
+    page.wait_for_selector("#search-suggestions li")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+    screenshot(page, "map-desktop-kk-sensitive-cell")
+
+    drawn = [
+        f
+        for f in recorder.layer_features("sites")
+        if f["properties"]["ref"] == sites["sensitive"].registry_number
+    ]
+    assert drawn
+    assert {f["properties"]["kind"] for f in drawn} == {"cell"}
+    assert {f["geometry"]["type"] for f in drawn} == {"Polygon"}
+    assert sites["withheld"].registry_number not in json.dumps(recorder.tiles)
+    everything = page.content() + "".join(text for _, text in recorder.texts)
+    for exact in EXACT_TEXTS:
+        assert exact not in everything
+    assert recorder.errors == []
+
+
+def test_switching_to_kazakh_changes_the_interface_and_is_remembered(
+    page, live_site, sites, screenshot
+):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    _open(page, live_site)
+    assert page.locator("label[for=search-input]").text_content() == "Search sites"
+    screenshot(page, "map-desktop-en")
+
+    with page.expect_navigation():
+        page.select_option("#language-select", "kk")
+    page.wait_for_selector("body[data-map-ready=true]")
+    assert page.locator("label[for=search-input]").text_content() == "Нысандарды іздеу"
+
+    page.goto(f"{live_site.url}/sites/{sites['yasawi'].registry_number}/")
+    assert page.locator("h1").text_content() == "Қожа Ахмет Ясауи кесенесі"
+    assert page.locator("html").get_attribute("lang") == "kk"
+    screenshot(page, "site-page-desktop-kk")
+
+
+@pytest.mark.parametrize("language", ["en", "kk"])
+def test_the_map_and_a_site_page_work_on_a_phone(browser, live_site, sites, screenshot, language):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_site.url}])
+    page = context.new_page()
+    recorder = _open(page, live_site)
+    screenshot(page, f"map-phone-{language}")
+    _zoom_to(page, 68.2800, 43.3000, 17)
+    _click_site(page, 68.2800, 43.3000)
+    page.wait_for_selector("#panel:not([hidden])")
+    screenshot(page, f"map-phone-{language}-panel")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.goto(f"{live_site.url}/sites/{sites['yasawi'].registry_number}/")
+    screenshot(page, f"site-page-phone-{language}")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+
+    assert width <= 375
+    assert page_width <= 375
+    assert recorder.errors == []
+
+
+def test_the_controls_are_reachable_with_the_keyboard(page, live_site, sites):
+    _open(page, live_site)
+    reached = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.id || document.activeElement.name"))
+
+    assert {"language-select", "search-input", "category", "region"} <= reached
