@@ -10,9 +10,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from registry.geometry import clean_point
 from registry.models import (
     AdminArea,
+    ChangeRequest,
     Designation,
     HeritageSite,
     ProtectionZone,
+    RegionAssignment,
     SitePhoto,
     SiteStatusChange,
     Typology,
@@ -122,6 +124,22 @@ class AdminAreaAdmin(TranslationAdmin, LeafletGeoAdmin):
     list_display = ["code", "name", "level", "iso_3166_2", "registry_prefix", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "kato", "name_kk", "name_ru", "name_en"]
+
+
+@admin.register(RegionAssignment)
+class RegionAssignmentAdmin(admin.ModelAdmin):
+    """Which regions an officer or reviewer works in (their role is their group)."""
+
+    list_display = ["user", "region"]
+    list_filter = ["region"]
+    search_fields = ["user__username"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    list_display = ["site", "state", "created_by", "created_at", "decided_by"]
+    list_filter = ["state"]
+    readonly_fields = ["site", "proposed", "base_version", "created_by", "decided_by"]
 
 
 @admin.register(Typology)

@@ -22,6 +22,7 @@ import pyogrio
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geometry import wkt_regex
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
@@ -162,8 +163,11 @@ def _unzip(archive: Path, directory: Path) -> Path:
             local = target / f"{_flat_name(path)}{suffix}"
             if suffix == ".shp":
                 shps.append(local)
-            with zf.open(member) as source:
-                total += _copy_capped(source, local, cap=cap - total, what="the unpacked archive")
+            try:
+                with zf.open(member) as source:
+                    total += _copy_capped(source, local, cap=cap - total, what="the archive")
+            except (RuntimeError, NotImplementedError, zipfile.BadZipFile, EOFError) as error:
+                raise ImportRefused(f"cannot unpack {name!r} ({error}).") from None
         if len(shps) != 1:
             raise ImportRefused(f"the archive must hold exactly one .shp file, not {len(shps)}.")
         return shps[0]
@@ -175,8 +179,15 @@ def _flat_name(path: PurePosixPath) -> str:
     return stem or "layer"
 
 
+GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
+    pyogrio.errors.FeatureError, pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
+)  # fmt: skip
 MAGIC = {
-    "gpkg": lambda head: head.startswith(b"SQLite format 3\x00"),
+    # SQLite, with the GeoPackage application id in its header (a plain SQLite file is not one).
+    "gpkg": lambda head: (
+        head.startswith(b"SQLite format 3\x00") and head[68:72] in (b"GPKG", b"GP10", b"GP11")
+    ),
     "geojson": lambda head: head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"),
     "shp.zip": lambda head: head[:4] == b"\x00\x00\x27\x0a",
 }
@@ -203,15 +214,15 @@ def _plain(value: object) -> object:
 
 def _read_gis(path: Path, fmt: str) -> tuple[list[str], Iterator[_Row]]:
     with path.open("rb") as f:
-        if not MAGIC[fmt](f.read(64)):
+        if not MAGIC[fmt](f.read(100)):
             raise ImportRefused(f"the file is not a {DRIVERS[fmt]} file.")
     try:
         info = pyogrio.read_info(path)
         if info.get("driver") != DRIVERS[fmt] or not info.get("geometry_type"):
             raise ImportRefused(f"the file is not a {DRIVERS[fmt]} layer with geometries.")
         srid = _epsg(info.get("crs"))
-        meta, _fids, geometries, data = pyogrio.raw.read(path)
-    except pyogrio.errors.DataSourceError as error:
+        meta, _fids, geometries, data = pyogrio.raw.read(path, force_2d=True)
+    except GDAL_ERRORS as error:
         raise ImportRefused(f"the file cannot be read as {DRIVERS[fmt]} ({error}).") from None
     columns = [ALIASES.get(str(name).lower(), str(name)) for name in meta["fields"]]
 
@@ -268,7 +279,14 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[_Row]]:
     reader.fieldnames = columns
 
     def rows() -> Iterator[_Row]:
-        for index, record in enumerate(reader):
+        records = enumerate(reader)
+        while True:
+            try:
+                index, record = next(records)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ImportRefused(f"CSV error after record {reader.line_num}: {error}.") from None
             row = _Row(index + 1, {k: v for k, v in record.items() if k is not None})
             _csv_geometry(row)
             yield row
@@ -283,6 +301,9 @@ def _fields(row: _Row, typologies: dict[str, Typology]) -> tuple[dict, list[Prob
     values, problems = row.values, []
     fields = {c: str(values.get(c) or "").strip() for c in TEXT_COLUMNS if c in values}
     fields = {c: v for c, v in fields.items() if v or c.startswith("name_")}
+    for column, value in fields.items():
+        if "\x00" in value:
+            problems.append(Problem(row.number, column, "contains a NUL character."))
     if not fields.get("name_kk"):
         problems.append(Problem(row.number, "name_kk", "is required."))
     problems += _years(values, fields, row.number)
@@ -372,7 +393,7 @@ class _Importer:
             return True
         try:
             region, _district = areas_for_location(location.transform(WGS84, clone=True))
-        except (ValidationError, GEOSException):
+        except (ValidationError, GEOSException, GDALException):
             return True  # site_create reports it
         if region.pk in self.regions:
             return True
@@ -397,6 +418,9 @@ class _Importer:
                 )
         except ValidationError as error:
             self.report.problems.extend(_errors(error, row.number))
+            return
+        except (GEOSException, GDALException) as error:
+            self.report.problems.append(Problem(row.number, "location", f"unusable: {error}."))
             return
         self.report.duplicates.extend(_duplicates(site, row.number))
         self.report.created.append(site.registry_number)

@@ -96,7 +96,12 @@ def photos(request, number):
 def photos_order(request, number):
     site = site_for(request.user, number, "registry.edit_site")
     try:
-        ids = [int(value) for value in request.POST.getlist("photo")]
+        wanted = {  # position-<photo id> = the place the officer typed
+            int(key.removeprefix("position-")): float(value)
+            for key, value in request.POST.items()
+            if key.startswith("position-")
+        }
+        ids = sorted(wanted, key=lambda pk: (wanted[pk], pk))
         photo_reorder(site=site, photo_ids=ids, by=request.user)
         messages.success(request, _("Order saved."))
     except (ValueError, ValidationError):

@@ -107,12 +107,14 @@ def _site_form(request, site: HeritageSite | None):
     formset = DesignationFormSet(
         request.POST or None, request.FILES or None, instance=site, prefix="acts"
     )
+    conflict = False
     if request.method == "POST" and form.is_valid() and (not editable_acts or formset.is_valid()):
         try:
             saved = _save(request, form, formset if editable_acts else None, site)
             return redirect("registry:site-detail", saved.registry_number)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
+        except EditConflict as refused:
+            form.add_error(None, str(refused))
+            conflict = True
         except ValidationError as error:
             form.add_error(None, error)
     return render(
@@ -123,6 +125,7 @@ def _site_form(request, site: HeritageSite | None):
             "formset": formset,
             "site": site,
             "editable_acts": editable_acts,
+            "conflict": conflict,
         },
     )
 

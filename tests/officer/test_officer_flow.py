@@ -80,6 +80,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_naming_the_first(people):
     assert refused.status_code == 200
     assert "was changed by aigerim" in refused.content.decode()
     assert "Yasawi (second)" in refused.content.decode()  # the refused input is not lost
+    assert "Reload the current version" in refused.content.decode()
     site.refresh_from_db()
     assert site.name_en == "Yasawi (first)"
 

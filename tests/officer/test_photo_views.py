@@ -57,7 +57,7 @@ def test_photos_are_reordered(people):
     first, second = site.photos.all()
 
     client.post(reverse("registry:site-photos-order", args=[site.registry_number]),
-                {"photo": [second.pk, first.pk]})  # fmt: skip
+                {f"position-{first.pk}": "2", f"position-{second.pk}": "1"})  # fmt: skip
 
     assert list(site.photos.values_list("pk", flat=True)) == [second.pk, first.pk]
 
