@@ -46,7 +46,11 @@ declare -A RAW=([bbox]="/bbox?bbox=$BBOX" [count]="/count?region=$REGION" [neare
 
 run() {  # name url clients
   local out
-  out=$(wrk -t"$3" -c"$3" -d"${SECS}s" -s "$ROOT/bench/percentiles.lua" "$2")
+  out=$(wrk -t"$3" -c"$3" -d"${SECS}s" --timeout 30s -s "$ROOT/bench/percentiles.lua" "$2")
+  if [ "$(awk '/^RPS/ {print ($2 == 0)}' <<<"$out")" = 1 ]; then
+    printf '%-14s c=%s  no request completed in %ss\n' "$1" "$3" "$SECS"
+    return
+  fi
   printf '%-14s c=%s  median %7s ms  p95 %7s ms  %9s req/s  errors %s\n' "$1" "$3" \
     "$(awk '/^P50_MS/ {print $2}' <<<"$out")" "$(awk '/^P95_MS/ {print $2}' <<<"$out")" \
     "$(awk '/^RPS/ {print $2}' <<<"$out")" "$(awk '/^ERRORS/ {print $2}' <<<"$out")"

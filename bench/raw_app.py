@@ -10,6 +10,10 @@ from urllib.parse import parse_qs
 
 import psycopg
 
+# The API's plan for a small bbox (registry/search.py, SPATIAL_FIRST_MAX_DEG2): the spatial
+# index finds the sites in the box, which are then sorted (`|| ''` keeps the planner from
+# walking the registry-number index instead); a big box walks that index.
+SPATIAL_FIRST_MAX_DEG2 = 1.0
 BBOX_SQL = """
 SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(f), '[]'))
 FROM (
@@ -19,26 +23,34 @@ FROM (
                                     'sensitivity', sensitivity)) AS f
   FROM registry_public_site
   WHERE public_location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
-  ORDER BY registry_number LIMIT 100
+  ORDER BY {key} LIMIT 100
 ) page
 """
+BBOX_SMALL_SQL = BBOX_SQL.format(key="registry_number || ''")
+BBOX_BIG_SQL = BBOX_SQL.format(key="registry_number")
 COUNT_SQL = """
 SELECT json_build_object('count', count(*)) FROM registry_public_site s
 JOIN registry_adminarea r ON r.id = s.region_id WHERE r.code = %s
 """
+# The API's nearest page (registry/search.py, nearest_window): one KNN probe on the geography
+# index for the sphere distance of the 20th nearest, then the sites within it (+1%, the sphere
+# to spheroid slack) sorted by spheroid distance and registry number.
 NEAREST_SQL = """
 SELECT coalesce(json_agg(f), '[]') FROM (
   SELECT registry_number, ST_AsGeoJSON(public_location, 6)::json AS geometry,
-         ST_Distance(public_location::geography, ST_MakePoint(%s, %s)::geography) AS distance_m
+         ST_Distance(public_location::geography, {point}) AS distance_m
   FROM registry_public_site
-  ORDER BY public_location::geography <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography
+  WHERE ST_DWithin(public_location::geography, {point}, coalesce((
+    SELECT (public_location::geography <-> {point}) * 1.01 + 1 FROM registry_public_site
+    ORDER BY public_location::geography <-> {point} LIMIT 1 OFFSET 19), 1e8))
+  ORDER BY distance_m, registry_number
   LIMIT 20
 ) f
-"""
+""".format(point="ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography")
 _connection = None
 
 
-def _query(sql: str, args: list) -> bytes:
+def _query(sql: str, args: list | dict) -> bytes:
     global _connection
     if _connection is None:
         _connection = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
@@ -51,12 +63,14 @@ def app(environ, start_response):
     query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
     path = environ["PATH_INFO"]
     if path == "/bbox":
-        body = _query(BBOX_SQL, [float(v) for v in query["bbox"].split(",")])
+        x1, y1, x2, y2 = (float(v) for v in query["bbox"].split(","))
+        small = (x2 - x1) * (y2 - y1) <= SPATIAL_FIRST_MAX_DEG2
+        body = _query(BBOX_SMALL_SQL if small else BBOX_BIG_SQL, [x1, y1, x2, y2])
     elif path == "/count":
         body = _query(COUNT_SQL, [query["region"]])
     elif path == "/nearest":
         lon, lat = (float(v) for v in query["near"].split(","))
-        body = _query(NEAREST_SQL, [lon, lat, lon, lat])
+        body = _query(NEAREST_SQL, {"lon": lon, "lat": lat})
     else:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]

@@ -74,6 +74,10 @@ class HeritageSiteAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryAdm
     raw_id_fields = ["parent"]
     inlines = [DesignationInline, PhotoInline, StatusChangeInline]
 
+    def has_delete_permission(self, request, obj=None):
+        """Sites are withdrawn, never deleted: their numbers and history stay."""
+        return False
+
     def save_model(self, request, obj, form, change):
         fields = {name: getattr(obj, name) for name in EDITABLE_FIELDS}
         if change:

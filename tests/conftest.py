@@ -1,12 +1,16 @@
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.signals import request_finished
 from django.db import close_old_connections
 from playwright.sync_api import sync_playwright
 
+from registry.models import AdminArea
 from registry.services.demo import demo_accounts_ensure
+from registry.services.regions import regions_load
 
 
 def close_response(response) -> None:
@@ -48,17 +52,31 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
 def pytest_collection_modifyitems(items):
-    """Live-server tests run last: their database is emptied after each one (regions too),
-    which the rest of the suite, sharing the regions loaded once, must not see."""
-    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
+    """Live-server and transactional tests run last: their database is emptied after each one
+    (regions, groups and typologies too), which the rest of the suite must not see."""
+
+    def empties_the_database(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        return transactional or "live_server" in fixtures or "transactional_db" in fixtures
+
+    items.sort(key=empties_the_database)
+
+
+def _baseline_ensure() -> None:
+    """Put back what the data migrations made (typologies, role groups, regions): a live or
+    transactional test empties every table when it ends."""
+    for migration in ("0003_typologies", "0007_role_groups"):
+        import_module(f"registry.migrations.{migration}").add(django_apps, None)
+    if not AdminArea.objects.exists():
+        regions_load()
 
 
 @pytest.fixture
 def live_site(live_server, django_db_serialized_rollback):
-    """A live server (a real socket, for a browser or GDAL).
-
-    Its database is emptied after each test; serialized rollback puts back what the migrations
-    made (regions, groups, typologies) before the next one."""
+    """A live server (a real socket, for a browser or GDAL), with the baseline data."""
+    _baseline_ensure()
     return live_server
 
 

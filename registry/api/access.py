@@ -36,7 +36,12 @@ def door_for(user) -> Door:
         return Door(site_list_for_staff(user=user), zone_list_for_staff(user=user), True, True)
     if user.is_authenticated and granted_exact_locations(user):
         return Door(site_list_exact_published(), zone_list_public(), True, False)
-    public = site_list_public().select_related("region", "district", "typology")
+    # Region and district outlines (up to 60 kB each) are never serialised: not fetched.
+    public = (
+        site_list_public()
+        .select_related("region", "district", "typology")
+        .defer("region__geom", "district__geom")
+    )
     return Door(public, zone_list_public(), False, False)
 
 

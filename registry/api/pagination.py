@@ -5,6 +5,7 @@ is what makes list APIs slow; `/sites/count/` answers that question separately."
 import base64
 import binascii
 import json
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from rest_framework import serializers
@@ -31,9 +32,17 @@ def _decode(token: str) -> dict:
 
 
 def page_of(
-    sites: QuerySet, *, ordering: str, limit: int, cursor: str | None
+    sites: QuerySet,
+    *,
+    ordering: str,
+    limit: int,
+    cursor: str | None,
+    window: Callable[[QuerySet, int], QuerySet] | None = None,
 ) -> tuple[list, str | None]:
-    """One page (`limit` rows, one query) and the cursor of the next page, if any."""
+    """One page (`limit` rows, one query) and the cursor of the next page, if any.
+
+    `window(sites, n)`, if given, narrows `sites` to a set that still holds its first `n` rows
+    in order (e.g. `registry.search.nearest_window`), so the database sorts only those."""
     keyset = ordering in ("registry_number", "-registry_number")
     state = _decode(cursor) if cursor else {}
     offset = 0
@@ -42,6 +51,8 @@ def page_of(
         sites = sites.filter(**{lookup: state["after"]})
     elif "offset" in state:
         offset = state["offset"]
+    if window is not None:
+        sites = window(sites, offset + limit + 1)
     rows = list(sites[offset : offset + limit + 1])
     more, rows = len(rows) > limit, rows[:limit]
     if not more:

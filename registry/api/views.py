@@ -13,11 +13,19 @@ from registry.api.access import Door, log_exact_read
 from registry.api.base import ERRORS, ApiView
 from registry.api.pagination import next_link, page_of
 from registry.models import AdminArea
-from registry.search import sites_filter
+from registry.search import first_rows_window, nearest_window, sites_filter, spatial_first
 from registry.selectors import designation_list_public
 
 FILTERS = frozenset(p.SiteFilterParams().fields)
 PAGED = FILTERS | {"limit", "cursor"}
+# Columns a list feature never shows: not fetched (nor carried through the sort).
+NOT_LISTED = [
+    "description",
+    *out.DETAIL[:3],
+    "alt_names",
+    "dating_note",
+    "public_boundary",
+]
 
 
 def feature_collection(features: list, request, token: str | None) -> dict:
@@ -46,10 +54,24 @@ def _page_schema(name: str) -> serializers.Serializer:
 class _SiteListing(ApiView):
     def listing(self, params: p.SiteListParams):
         door: Door = self.door()
-        sites = sites_filter(door.sites, params.site_query(), geometry=door.geometry)
+        query = params.site_query()
+        sites = sites_filter(door.sites.defer(*NOT_LISTED), query, geometry=door.geometry)
         data = params.validated_data
+        window = None
+        if data["ordering"] == "distance":
+
+            def window(sites, rows):
+                return nearest_window(sites, query, geometry=door.geometry, rows=rows)
+
+        elif spatial_first(query):
+            window = first_rows_window
+
         rows, token = page_of(
-            sites, ordering=data["ordering"], limit=data["limit"], cursor=data.get("cursor")
+            sites,
+            ordering=data["ordering"],
+            limit=data["limit"],
+            cursor=data.get("cursor"),
+            window=window,
         )
         serializer = (
             out.StaffSiteFeatureSerializer if door.exact else out.PublicSiteFeatureSerializer

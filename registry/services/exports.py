@@ -121,8 +121,9 @@ def _write_batch(path: Path, batch: list[tuple], *, exact: bool, driver: str, ap
     columns = export_columns(exact=exact)
     short = driver == "ESRI Shapefile"
     fields, data, masks = [], [], []
+    by_column = list(zip(*batch, strict=True)) if batch else [()] * (len(columns) + 2)
     for i, (name, _, short_name) in enumerate(columns):
-        values = [row[i] for row in batch]
+        values = by_column[i]
         if name in INTEGER_FIELDS:
             mask = np.array([v is None for v in values])
             data.append(np.array([0 if v is None else v for v in values], dtype=np.int32))
@@ -131,11 +132,11 @@ def _write_batch(path: Path, batch: list[tuple], *, exact: bool, driver: str, ap
             data.append(np.array(["" if v is None else v for v in values], dtype=object))
             masks.append(None)
         fields.append(short_name if short else name)
-    generalisation = [GENERALISATION[row[SENSITIVITY]] for row in batch]
+    generalisation = [GENERALISATION[s] for s in by_column[SENSITIVITY]]
     fields.append("generalis" if short else "location_generalisation")
     data.append(np.array(generalisation, dtype=object))
     masks.append(None)
-    geometry = np.array([_wkb_point(row[-2], row[-1]) for row in batch], dtype=object)
+    geometry = np.array(list(map(_wkb_point, by_column[-2], by_column[-1])), dtype=object)
     pyogrio.raw.write(
         str(path),
         geometry,

@@ -63,6 +63,11 @@ def max_upload_bytes() -> int:
     return _limit("MURA_IMPORT_MAX_BYTES", 20 * MB)
 
 
+def max_form_rows() -> int:
+    """Rows the (synchronous) form takes: about 10-20 rows/s go through `site_create`."""
+    return _limit("MURA_IMPORT_FORM_MAX_ROWS", 2000)
+
+
 class ImportRefused(Exception):
     """The file as a whole cannot be read (format, size, unsafe archive): no row was looked at."""
 
@@ -212,7 +217,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def _read_gis(path: Path, fmt: str) -> tuple[list[str], Iterator[_Row]]:
+def _read_gis(path: Path, fmt: str) -> tuple[list[str], int, Iterator[_Row]]:
     with path.open("rb") as f:
         if not MAGIC[fmt](f.read(100)):
             raise ImportRefused(f"the file is not a {DRIVERS[fmt]} file.")
@@ -225,6 +230,7 @@ def _read_gis(path: Path, fmt: str) -> tuple[list[str], Iterator[_Row]]:
     except GDAL_ERRORS as error:
         raise ImportRefused(f"the file cannot be read as {DRIVERS[fmt]} ({error}).") from None
     columns = [ALIASES.get(str(name).lower(), str(name)) for name in meta["fields"]]
+    count = len(geometries)
 
     def rows() -> Iterator[_Row]:
         for index, wkb in enumerate(geometries):
@@ -235,7 +241,7 @@ def _read_gis(path: Path, fmt: str) -> tuple[list[str], Iterator[_Row]]:
                 row.geometry = GEOSGeometry(memoryview(wkb), srid=srid)
             yield row
 
-    return columns, rows()
+    return columns, count, rows()
 
 
 def _csv_geometry(row: _Row) -> None:
@@ -263,7 +269,7 @@ def _csv_geometry(row: _Row) -> None:
         row.geometry_problem = "lon and lat must be numbers; wkt must be valid WKT."
 
 
-def _read_csv(path: Path) -> tuple[list[str], Iterator[_Row]]:
+def _read_csv(path: Path) -> tuple[list[str], int, Iterator[_Row]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -277,6 +283,7 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[_Row]]:
     if not ({"lon", "lat"} <= set(columns) or "wkt" in columns):
         raise ImportRefused("a CSV file needs lon and lat columns, or a wkt column.")
     reader.fieldnames = columns
+    count = sum(1 for _ in csv.reader(io.StringIO(text, newline=""), dialect=dialect)) - 1
 
     def rows() -> Iterator[_Row]:
         records = enumerate(reader)
@@ -291,7 +298,7 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[_Row]]:
             _csv_geometry(row)
             yield row
 
-    return columns, rows()
+    return columns, count, rows()
 
 
 # Turning a row into a site -------------------------------------------------------------------
@@ -430,7 +437,7 @@ class _Rollback(Exception):
     pass
 
 
-def _read(path: Path, fmt: str, directory: Path) -> tuple[list[str], Iterator[_Row]]:
+def _read(path: Path, fmt: str, directory: Path) -> tuple[list[str], int, Iterator[_Row]]:
     if fmt == "csv":
         return _read_csv(path)
     if fmt == "shp.zip":
@@ -445,12 +452,14 @@ def sites_import(
     user: AbstractBaseUser | None,
     dry_run: bool,
     max_bytes: int | None = None,
+    max_rows: int | None = None,
     progress: Callable[[int, float], None] | None = None,
     progress_every: int = 500,
 ) -> ImportReport:
     """Import the sites of `upload` (a binary stream) as drafts by `user`, all or nothing.
 
-    `filename` only chooses the format by its suffix. `user` None is the operator (every region).
+    `filename` only chooses the format by its suffix; `max_rows` caps the rows (the form).
+    `user` None is the operator (every region).
     Whole-file problems raise ImportRefused; row problems are in the report, and then nothing
     is written. `progress(rows_done, rows_per_second)` is called every `progress_every` rows.
     """
@@ -461,7 +470,12 @@ def sites_import(
         path = directory / f"upload{'.zip' if fmt == 'shp.zip' else '.' + fmt}"
         cap = max_upload_bytes() if max_bytes is None else max_bytes
         _copy_capped(upload, path, cap=cap, what="the file")
-        columns, rows = _read(path, fmt, directory)
+        columns, count, rows = _read(path, fmt, directory)
+        if max_rows is not None and count > max_rows:
+            raise ImportRefused(
+                f"the file has {count} rows; at most {max_rows} here (split it, or ask an"
+                " administrator to run `manage.py import_sites`)."
+            )
         unknown = [c for c in columns if c not in KNOWN_COLUMNS]
         report.notes += [Problem(None, c, "unknown column; ignored.") for c in unknown]
         try:

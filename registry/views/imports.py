@@ -10,6 +10,7 @@ from registry.services.imports import (
     FORMATS,
     ImportRefused,
     import_format,
+    max_form_rows,
     max_upload_bytes,
     sites_import,
 )
@@ -44,7 +45,8 @@ class ImportForm(forms.Form):
 @login_required
 @permission_required("registry.add_site", raise_exception=True)
 def site_import(request):
-    """Synchronous for now: the upload size is capped (MURA_IMPORT_MAX_BYTES, 20 MB)."""
+    """Synchronous for now: the upload is capped (MURA_IMPORT_MAX_BYTES, 20 MB) and so are its
+    rows (MURA_IMPORT_FORM_MAX_ROWS, 2000); larger files go through `manage.py import_sites`."""
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -56,6 +58,7 @@ def site_import(request):
                     filename=upload.name,
                     user=request.user,
                     dry_run=form.cleaned_data["dry_run"],
+                    max_rows=max_form_rows(),
                 )
         except ImportRefused as refused:
             form.add_error("file", str(refused))
@@ -65,6 +68,11 @@ def site_import(request):
     return render(
         request,
         "registry/import.html",
-        {"form": form, "report": report, "max_mb": max_upload_bytes() // (1024 * 1024)},
+        {
+            "form": form,
+            "report": report,
+            "max_mb": max_upload_bytes() // (1024 * 1024),
+            "max_rows": max_form_rows(),
+        },
         status=status,
     )

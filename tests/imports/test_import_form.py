@@ -63,3 +63,14 @@ def test_a_researcher_may_not_import(people, tmp_path):
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"file": _upload(write("geojson", tmp_path))}).status_code == 403
     assert not HeritageSite.objects.exists()
+
+
+def test_the_form_caps_the_rows_it_processes_synchronously(people, tmp_path, settings):
+    settings.MURA_IMPORT_FORM_MAX_ROWS = 1
+    client = client_for(people["officer_in"])
+
+    response = client.post(URL, {"file": _upload(write("csv-lonlat", tmp_path))})
+
+    assert response.status_code == 400
+    assert "the file has 2 rows; at most 1" in response.content.decode()
+    assert not HeritageSite.objects.exists()

@@ -134,7 +134,7 @@ def _bad_files(tmp_path):
         "two layers": (_zip(tmp_path / "two.zip", {"a.shp": b"x", "b.shp": b"y"}), "exactly one"),
         "not a zip": ((tmp_path / "no.zip").write_bytes(b"PK?") and tmp_path / "no.zip", "zip"),
         "text as gpkg": (_text(tmp_path / "text.gpkg", "name_kk,lon,lat\n"), "not a GPKG"),
-        "sqlite as gpkg": (sqlite, "GPKG"),
+        "sqlite as gpkg": (sqlite, "not a GPKG"),
         "geojson as gpkg": (_rename(tmp_path / "g.geojson", "g.gpkg"), "not a GPKG"),
         "garbage geojson": (_text(tmp_path / "x.geojson", "{ nope"), "GeoJSON"),
         "unknown type": (_text(tmp_path / "x.kml", "<kml/>"), "unsupported"),
@@ -237,3 +237,34 @@ def test_the_command_fails_with_the_report_and_writes_nothing(people, tmp_path, 
     assert not HeritageSite.objects.exists()
     with pytest.raises(CommandError, match="may not add sites"):
         call_command("import_sites", str(path), "--as", "researcher1")
+
+
+def test_the_report_lists_every_bad_row_of_a_csv(people, tmp_path):
+    path = tmp_path / "mixed.csv"
+    good = "Арыстан баб,architecture,republican"
+    path.write_text(
+        "name_kk,category,significance,wkt,srid\n"
+        f'{good},"POINT (68.3237 42.8421)",\n'
+        'Бір\x00екі,architecture,republican,"POINT (68.3237 42.8421)",\n'
+        f'{good},"POLYGON ((68 42, 68.1 42, 68.1 42.1, 68 42))",\n'
+        f'{good},"POINT (68.3237 42.8421)",2263\n'
+        f"{good},not wkt,\n"
+        f'{good},"POINT (500000 4744000)",32642\n',  # UTM 42N: accepted, reprojected
+        encoding="utf-8",
+    )
+    before = written()
+
+    report = run(path, people["officer_in"])
+
+    assert [(p.row, p.field) for p in report.problems] == [
+        (2, "name_kk"),
+        (3, "location"),
+        (4, "location"),
+        (5, "location"),
+    ]
+    assert "NUL" in report.problems[0].message
+    assert "must be a point" in report.problems[1].message
+    assert "EPSG:2263" in report.problems[2].message
+    assert report.accepted == 2  # rows 1 and 6 pass, yet nothing is written
+    assert report.created == []
+    assert written() == before

@@ -10,6 +10,10 @@ from registry.services.regions import regions_load
 from tests.factories import HeritageSiteFactory
 from tests.maps.conftest import decode
 
+# Serialized rollback: what the migrations made (regions, groups) is put back after each
+# test empties the live server's database, for the live-server tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 HOSTILE = "<img src=x onerror=alert(1)>"
 YASAWI = (68.27105556, 43.29769444)
 SENSITIVE = (76.95193, 43.23807)
