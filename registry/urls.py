@@ -9,9 +9,15 @@ urlpatterns = [
     path("imports/", imports.site_import, name="site-import"),
     path("sites/<str:number>/", sites.site_detail, name="site-detail"),
     path("sites/<str:number>/edit/", sites.site_edit, name="site-edit"),
-    path("sites/<str:number>/submit/", sites.site_submit_view, name="site-submit"),
-    path("sites/<str:number>/withdraw/", sites.site_withdraw_view, name="site-withdraw"),
-    path("sites/<str:number>/restore/", sites.site_restore_view, name="site-restore"),
+    *(
+        path(
+            f"sites/<str:number>/{action}/",
+            sites.site_transition,
+            {"action": action},
+            name=f"site-{action}",
+        )
+        for action in sites.TRANSITIONS
+    ),
     path("sites/<str:number>/history/", records.history, name="site-history"),
     path("sites/<str:number>/photos/", records.photos, name="site-photos"),
     path("sites/<str:number>/photos/order/", records.photos_order, name="site-photos-order"),

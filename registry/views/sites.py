@@ -149,46 +149,24 @@ def site_edit(request, number):
     return _site_form(request, site)
 
 
-def _transition(request, number, permission, action):
+# action -> (permission on the site, service, note when none is given)
+TRANSITIONS = {
+    "submit": ("registry.edit_site", site_submit, ""),
+    "withdraw": ("registry.review_site", site_withdraw, "withdrawn"),
+    "restore": ("registry.review_site", site_restore, "restored"),
+}
+
+
+@require_POST
+@login_required
+def site_transition(request, number, action):
+    """Submit (officers), withdraw or restore (reviewers) a site; the service guards the move."""
+    permission, service, default_note = TRANSITIONS[action]
     site = site_for(request.user, number, permission)
     try:
-        action(site)
+        service(
+            site=site, by=request.user, note=request.POST.get("note", "").strip() or default_note
+        )
     except (TransitionNotAllowed, PermissionDenied) as refused:
         messages.error(request, str(refused) or _("Not allowed."))
     return redirect("registry:site-detail", number)
-
-
-@require_POST
-@login_required
-def site_submit_view(request, number):
-    note = request.POST.get("note", "")
-    return _transition(
-        request,
-        number,
-        "registry.edit_site",
-        lambda site: site_submit(site=site, by=request.user, note=note),
-    )
-
-
-@require_POST
-@login_required
-def site_withdraw_view(request, number):
-    note = request.POST.get("note", "").strip() or _("withdrawn")
-    return _transition(
-        request,
-        number,
-        "registry.review_site",
-        lambda site: site_withdraw(site=site, by=request.user, note=note),
-    )
-
-
-@require_POST
-@login_required
-def site_restore_view(request, number):
-    note = request.POST.get("note", "").strip() or _("restored")
-    return _transition(
-        request,
-        number,
-        "registry.review_site",
-        lambda site: site_restore(site=site, by=request.user, note=note),
-    )
