@@ -2,7 +2,7 @@
 
 Groups (made by a migration): public, researcher, officer, reviewer, administrator.
 Officers and reviewers act only on sites in the regions assigned to them (RegionAssignment).
-Object permissions take the site (`user.has_perm("registry.change_site", site)`); a
+Object permissions take the site (`user.has_perm("registry.edit_site", site)`); a
 permission asked without an object answers "in some region" (may they open the form at all).
 """
 
@@ -40,7 +40,6 @@ rules.add_perm("registry.see_site", is_administrator | is_staff_in_region)
 rules.add_perm("registry.add_site", is_administrator | (is_officer & works_in_region_of))
 rules.add_perm("registry.edit_site", is_administrator | (is_officer & works_in_region_of))
 rules.add_perm("registry.review_site", is_administrator | (is_reviewer & works_in_region_of))
-rules.add_perm("registry.set_sensitivity", is_administrator | (is_reviewer & works_in_region_of))
 rules.add_perm(
     "registry.see_exact_location",
     is_administrator | is_staff_in_region | granted_exact_locations,
