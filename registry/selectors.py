@@ -5,8 +5,6 @@ Filter and order on `public_location` only: a tiny bbox on the exact location wo
 sensitive site by whether it appears, even with its coordinates hidden.
 """
 
-from django.contrib.gis.geos import Point
-from django.contrib.gis.measure import D
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -26,15 +24,6 @@ from registry.roles import is_administrator, is_officer, is_reviewer, regions_of
 def site_list_public() -> QuerySet[PublicSite]:
     """What the public may see; the API, the map and the pages all start here."""
     return PublicSite.objects.order_by("name", "registry_number")
-
-
-def site_get_public(*, registry_number: str) -> PublicSite:
-    return site_list_public().get(registry_number=registry_number)
-
-
-def site_list_public_near(*, point: Point, radius_m: float) -> QuerySet[PublicSite]:
-    """Published sites whose public point lies within `radius_m` metres (on the spheroid)."""
-    return site_list_public().filter(public_location__distance_lte=(point, D(m=radius_m)))
 
 
 def zone_list_public() -> QuerySet[ProtectionZone]:
