@@ -13,7 +13,7 @@ psql -q "$BASE/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" 
   psql -q "$BASE/postgres" -c "CREATE DATABASE $DB"
 export DATABASE_URL="$BASE/$DB"
 # No throttling in a benchmark; no debug.
-export MURA_API_RATE_ANON=100000000/min DJANGO_DEBUG=0 DJANGO_LOG_LEVEL=WARNING
+export MURA_API_RATE_ANON=100000000/min DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_LOG_LEVEL=WARNING
 python manage.py migrate -v 0
 python manage.py load_regions >/dev/null
 HAVE=$(psql -tA "$DATABASE_URL" -c "SELECT count(*) FROM registry_heritagesite")

@@ -14,20 +14,32 @@ import psycopg
 # index finds the sites in the box, which are then sorted (`|| ''` keeps the planner from
 # walking the registry-number index instead); a big box walks that index.
 SPATIAL_FIRST_MAX_DEG2 = 1.0
+# Every property the API's list feature has (registry/api/serializers.py), codes joined in.
 BBOX_SQL = """
 SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(f), '[]'))
 FROM (
-  SELECT json_build_object('type', 'Feature', 'id', registry_number,
-    'geometry', ST_AsGeoJSON(public_location, 6)::json,
-    'properties', json_build_object('name', name_kk, 'category', category,
-                                    'sensitivity', sensitivity)) AS f
-  FROM registry_public_site
-  WHERE public_location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+  SELECT json_build_object('type', 'Feature', 'id', s.registry_number,
+    'geometry', ST_AsGeoJSON(s.public_location, 6)::json,
+    'properties', json_build_object(
+      'name', coalesce(nullif(s.name_kk, ''), nullif(s.name_ru, ''), s.name_en),
+      'name_kk', s.name_kk, 'name_ru', s.name_ru, 'name_en', s.name_en,
+      'category', s.category, 'typology', t.code, 'significance', s.significance,
+      'period', s.period, 'date_from', s.date_from, 'date_to', s.date_to,
+      'condition', s.condition, 'sensitivity', s.sensitivity,
+      'location_generalisation', CASE s.sensitivity WHEN 'S0' THEN 'exact'
+        WHEN 'S1' THEN '0.01° grid cell (about 1 km)'
+        WHEN 'S2' THEN '0.1° grid cell (about 8 × 11 km)' ELSE 'withheld: region only' END,
+      'region', r.code, 'district', d.code, 'distance_m', NULL)) AS f
+  FROM registry_public_site s
+  LEFT JOIN registry_typology t ON t.id = s.typology_id
+  JOIN registry_adminarea r ON r.id = s.region_id
+  LEFT JOIN registry_adminarea d ON d.id = s.district_id
+  WHERE s.public_location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
   ORDER BY {key} LIMIT 100
 ) page
 """
-BBOX_SMALL_SQL = BBOX_SQL.format(key="registry_number || ''")
-BBOX_BIG_SQL = BBOX_SQL.format(key="registry_number")
+BBOX_SMALL_SQL = BBOX_SQL.format(key="s.registry_number || ''")
+BBOX_BIG_SQL = BBOX_SQL.format(key="s.registry_number")
 COUNT_SQL = """
 SELECT json_build_object('count', count(*)) FROM registry_public_site s
 JOIN registry_adminarea r ON r.id = s.region_id WHERE r.code = %s

@@ -42,7 +42,8 @@ def page_of(
     """One page (`limit` rows, one query) and the cursor of the next page, if any.
 
     `window(sites, n)`, if given, narrows `sites` to a set that still holds its first `n` rows
-    in order (e.g. `registry.search.nearest_window`), so the database sorts only those."""
+    in order (e.g. `registry.search.nearest_window`), so the database sorts only those; it may
+    also turn the rows into dicts (`.values()`) that hold `registry_number`."""
     keyset = ordering in ("registry_number", "-registry_number")
     state = _decode(cursor) if cursor else {}
     offset = 0
@@ -58,7 +59,9 @@ def page_of(
     if not more:
         return rows, None
     if keyset:
-        return rows, _encode({"after": rows[-1].registry_number})
+        last = rows[-1]
+        number = last["registry_number"] if isinstance(last, dict) else last.registry_number
+        return rows, _encode({"after": number})
     if offset + limit > MAX_OFFSET:
         return rows, None
     return rows, _encode({"offset": offset + limit})

@@ -125,6 +125,8 @@ class SiteFilterParams(serializers.Serializer):
             raise _django_errors(exc, "near") from None
 
     def _ids(self, model_filter, codes, field):
+        if not codes:
+            return ()
         found = dict(model_filter.filter(code__in=codes).values_list("code", "id"))
         unknown = [c for c in codes if c not in found]
         if unknown:

@@ -1,12 +1,25 @@
 """Output: GeoJSON features (djangorestframework-gis). Public features carry the generalised
-point and say how it was generalised; staff features carry the exact geometry and status."""
+point and say how it was generalised; staff features carry the exact geometry and status.
+
+List pages are built from plain rows (`feature_rows`, `features`): the same features as the
+feature serializers below (which document them and serve single records), without a model
+instance, a GEOS geometry and a serializer field per value for each of a page's 100 rows."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from registry.models import AdminArea, Designation, HeritageSite, ProtectionZone, PublicSite
+from registry.models import (
+    AdminArea,
+    Designation,
+    HeritageSite,
+    ProtectionZone,
+    PublicSite,
+    Typology,
+)
+from registry.projection import GENERALISATION
+from registry.services.exports import X, Y
 
 SUMMARY = [
     "registry_number",
@@ -122,3 +135,61 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=0)
+
+
+# What a list row holds: SUMMARY with ids for the codes, plus lon/lat (None: no public point).
+LISTED = [f"{name}_id" if name in ("typology", "region", "district") else name for name in SUMMARY]
+LISTED.remove("location_generalisation")
+STAFF_LISTED = ["status", "location_approximate"]
+
+
+def feature_rows(sites, *, exact: bool):
+    """`sites` as dicts of what a list feature shows (`features` makes the features)."""
+    geometry = "location" if exact else "public_location"
+    distance = ["distance_m"] if "distance_m" in sites.query.annotations else []
+    columns = [*LISTED, *(STAFF_LISTED if exact else []), *distance, "lon", "lat"]
+    return sites.annotate(lon=X(geometry), lat=Y(geometry)).values(*columns)
+
+
+def _codes(model, ids: set) -> dict:
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(model.objects.filter(id__in=ids).order_by().values_list("id", "code"))
+
+
+def features(rows: list[dict], *, exact: bool) -> list[dict]:
+    """GeoJSON features of `feature_rows`, as `Staff`/`PublicSiteFeatureSerializer` make them.
+
+    Codes of typologies and areas come from one small query each, not a join per row;
+    coordinates are rounded as the serializers' GeometryField rounds them."""
+    typologies = _codes(Typology, {row["typology_id"] for row in rows})
+    areas = _codes(AdminArea, {row[key] for row in rows for key in ("region_id", "district_id")})
+    codes = {"typology": typologies, "region": areas, "district": areas}
+    precision = 7 if exact else 6
+    result = []
+    for row in rows:
+        lon, lat = row.pop("lon"), row.pop("lat")
+        properties = {}
+        for name in SUMMARY[1:]:
+            if name in codes:
+                properties[name] = codes[name].get(row[f"{name}_id"])
+            elif name == "location_generalisation":
+                properties[name] = GENERALISATION[row["sensitivity"]]
+            else:
+                properties[name] = row[name]
+        for name in STAFF_LISTED if exact else []:
+            properties[name] = row[name]
+        properties["distance_m"] = row.get("distance_m")
+        point = None
+        if lon is not None:
+            point = {"type": "Point", "coordinates": [round(lon, precision), round(lat, precision)]}
+        result.append(
+            {
+                "id": row["registry_number"],
+                "type": "Feature",
+                "geometry": point,
+                "properties": properties,
+            }
+        )
+    return result

@@ -18,14 +18,6 @@ from registry.selectors import designation_list_public
 
 FILTERS = frozenset(p.SiteFilterParams().fields)
 PAGED = FILTERS | {"limit", "cursor"}
-# Columns a list feature never shows: not fetched (nor carried through the sort).
-NOT_LISTED = [
-    "description",
-    *out.DETAIL[:3],
-    "alt_names",
-    "dating_note",
-    "public_boundary",
-]
 
 
 def feature_collection(features: list, request, token: str | None) -> dict:
@@ -55,7 +47,7 @@ class _SiteListing(ApiView):
     def listing(self, params: p.SiteListParams):
         door: Door = self.door()
         query = params.site_query()
-        sites = sites_filter(door.sites.defer(*NOT_LISTED), query, geometry=door.geometry)
+        sites = sites_filter(door.sites, query, geometry=door.geometry)
         data = params.validated_data
         window = None
         if data["ordering"] == "distance":
@@ -66,19 +58,19 @@ class _SiteListing(ApiView):
         elif spatial_first(query):
             window = first_rows_window
 
+        def rows_of(sites, rows):
+            return out.feature_rows(window(sites, rows) if window else sites, exact=door.exact)
+
         rows, token = page_of(
             sites,
             ordering=data["ordering"],
             limit=data["limit"],
             cursor=data.get("cursor"),
-            window=window,
-        )
-        serializer = (
-            out.StaffSiteFeatureSerializer if door.exact else out.PublicSiteFeatureSerializer
+            window=rows_of,
         )
         if door.exact:
             log_exact_read(self.request.user, "site list", len(rows))
-        features = serializer(rows, many=True).data["features"]
+        features = out.features(rows, exact=door.exact)
         return Response(feature_collection(features, self.request, token))
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
+from registry.models import Typology
 from tests.factories import HeritageSiteFactory
 
 ALMATY = Point(76.9519, 43.2380, srid=4326)
@@ -78,13 +79,28 @@ def test_the_public_cannot_filter_by_status(client, db):
     assert "status" in response.json()["errors"]
 
 
-def test_a_page_of_sites_is_one_query(client, sensitive_site, django_assert_num_queries):
-    HeritageSiteFactory(published=True, sensitivity="S0")
+def test_a_page_of_sites_costs_the_same_three_queries_whatever_its_size(
+    client, sensitive_site, django_assert_num_queries
+):
+    """The page, then the codes of its typologies and of its regions and districts: no query
+    per site, and no count."""
+    typologies = list(Typology.objects.all()[:3])
+    for i in range(11):
+        place = ALMATY if i % 2 else None
+        HeritageSiteFactory(
+            published=True,
+            sensitivity="S0",
+            typology=typologies[i % 3],
+            **{"location": place} if place else {},
+        )
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         response = sites(client)
 
-    assert response.json()["numberReturned"] == 2
+    features = response.json()["features"]
+    assert len(features) == 12
+    assert {f["properties"]["typology"] for f in features} == {t.code for t in typologies} | {None}
+    assert {f["properties"]["region"] for f in features} == {"KZ75", "KZ61"}
 
 
 def test_following_next_walks_every_site_once(client, db):
