@@ -1,5 +1,5 @@
 # Mura application image: gunicorn by default; the same image runs migrations and the
-# django-tasks-db worker (see docker-compose.yml and docs/deploy.md).
+# django-tasks-db worker, behind nginx (see docker-compose.yml and docs/deploy.md).
 #
 # Debian 13 "trixie" because GeoDjango wants GDAL 3.9+ (gis.W001) and trixie ships 3.10.
 FROM python:3.12-slim-trixie
@@ -54,4 +54,6 @@ USER 10001:10001
 
 EXPOSE 8000
 
-CMD ["gunicorn", "heritage.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--timeout", "60", "--access-logfile", "-"]
+# gthread: --timeout is the worker's heartbeat, so a long streaming export is not killed
+# (a sync worker is, after 60 s). docker-compose.yml runs the same with tunable counts.
+CMD ["gunicorn", "heritage.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "4", "--threads", "4", "--timeout", "60", "--access-logfile", "-"]

@@ -2,9 +2,11 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +35,22 @@ ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, unless DEBUG (runserver speaks plain HTTP) or DJANGO_HTTPS=0 (a trial on plain
+# HTTP, e.g. docker compose on localhost). `manage.py check --deploy` is clean with these.
+# Behind a TLS-terminating proxy set DJANGO_BEHIND_HTTPS_PROXY=1 so Django knows a request
+# was HTTPS; DJANGO_SECURE_SSL_REDIRECT=0 if the proxy already redirects plain HTTP itself.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # no script of ours reads either cookie
+# One year, as hstspreload.org asks; DJANGO_HSTS_PRELOAD=1 only once every subdomain is HTTPS.
+SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"  # registry numbers in URLs stay on our site
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin, so the admin shows kk/ru/en fields
@@ -61,7 +79,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "heritage.health.HealthMiddleware",  # first: /health/live, /health/ready for probes
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP, nonces
+    "heritage.csp.LeafletNonceMiddleware",
     "registry.api.errors.JsonErrorsMiddleware",  # /api/ and /ogc/ answer JSON, even 404/500
     "heritage.middleware.RejectNulMiddleware",  # 400, not a database error, for NUL bytes
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -70,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "heritage.routers.ReplicaMiddleware",  # after auth: who reads from the replica
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -85,6 +107,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(env("MURA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Its log lines name the path only, never who or from where (heritage/redaction.py).
+AXES_CLIENT_STR_CALLABLE = "heritage.redaction.axes_client_str"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/officer/"
 LOGOUT_REDIRECT_URL = "/"
@@ -100,6 +124,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",  # {{ csp_nonce }}
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -118,6 +143,52 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+
+def database_faults_bounded(database: dict) -> dict:
+    """Bound how long a database fault can hold a request (README "Operations"; the 503s
+    come from heritage/faults.py). The replica alias below copies these options.
+
+    - connect_timeout: a dead host answers a connection within seconds, never hangs a worker.
+    - MURA_STATEMENT_TIMEOUT_MS: set by heritage/wsgi.py for web processes only (15 s there);
+      commands (migrate, imports, exports, generate_sites) and the task worker have none.
+    - MURA_DB_POOL_MAX_SIZE: a psycopg connection pool per process (useful with threaded
+      gunicorn workers); a request waits at most MURA_DB_POOL_TIMEOUT s for a connection.
+    """
+    options = {"connect_timeout": int(env("MURA_DB_CONNECT_TIMEOUT", "3"))}
+    if timeout_ms := int(env("MURA_STATEMENT_TIMEOUT_MS", "0")):
+        options["options"] = f"-c statement_timeout={timeout_ms}"
+    if pool_max := int(env("MURA_DB_POOL_MAX_SIZE", "0")):
+        options["pool"] = {
+            "min_size": min(int(env("MURA_DB_POOL_MIN_SIZE", "1")), pool_max),
+            "max_size": pool_max,
+            "timeout": float(env("MURA_DB_POOL_TIMEOUT", "3")),
+        }
+        database["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django requires 0
+    database["OPTIONS"] = options | database.get("OPTIONS", {})  # the URL's own win
+    return database
+
+
+database_faults_bounded(DATABASES["default"])
+
+# Public reads on a streaming replica of the primary (heritage/routers.py, README "Read
+# replicas"). It shares the primary's settings and options; its URL names only where it is.
+if env("DATABASE_REPLICA_URL", ""):
+    _replica = dj_database_url.parse(env("DATABASE_REPLICA_URL"))
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **{key: _replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        "OPTIONS": {**DATABASES["default"]["OPTIONS"], **_replica.get("OPTIONS", {})},
+        "TEST": {"MIRROR": "default"},  # tests get no database of its own
+    }
+    DATABASE_ROUTERS = ["heritage.routers.ReplicaRouter"]
+# Whoever wrote reads from the primary for this long (a signed cookie).
+MURA_REPLICA_PIN_SECONDS = int(env("MURA_REPLICA_PIN_SECONDS", "60"))
+# A replica further behind than this counts as down (0: never); measured this often.
+MURA_REPLICA_MAX_LAG_SECONDS = float(env("MURA_REPLICA_MAX_LAG_SECONDS", "30"))
+MURA_REPLICA_CHECK_SECONDS = float(env("MURA_REPLICA_CHECK_SECONDS", "5"))
+# After a failed connection (or too much lag) a process reads from the primary this long.
+MURA_REPLICA_RETRY_SECONDS = float(env("MURA_REPLICA_RETRY_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -154,6 +225,38 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+
+def s3_storages(*, bucket: str, private_bucket: str, endpoint_url: str, region: str) -> dict:
+    """Media on S3-compatible object storage (django-storages), for several app machines.
+
+    Public photo copies under `media/` of `bucket`; originals and legal documents under
+    `private/` of `private_bucket` (or of `bucket`). No object gets an ACL (bucket owner only)
+    and neither bucket needs to be public: files leave only through the app's views
+    (registry/storage_s3.py). Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (boto3).
+    """
+    common = {"endpoint_url": endpoint_url or None, "region_name": region or None}
+    common |= {"default_acl": None, "querystring_auth": True}
+    common |= {"file_overwrite": False}  # as on disk: a name in use gets a suffix, never replaced
+    return {
+        "default": {
+            "BACKEND": "registry.storage_s3.PublicS3Storage",
+            "OPTIONS": common | {"bucket_name": bucket, "location": "media"},
+        },
+        "private": {
+            "BACKEND": "registry.storage_s3.PrivateS3Storage",
+            "OPTIONS": common | {"bucket_name": private_bucket or bucket, "location": "private"},
+        },
+    }
+
+
+if env("MURA_S3_BUCKET", ""):  # else local disk: MEDIA_ROOT and PRIVATE_MEDIA_ROOT
+    STORAGES |= s3_storages(
+        bucket=env("MURA_S3_BUCKET"),
+        private_bucket=env("MURA_S3_PRIVATE_BUCKET", ""),
+        endpoint_url=env("MURA_S3_ENDPOINT_URL", ""),
+        region=env("MURA_S3_REGION", ""),
+    )
 # In development static files come straight from the apps (no collectstatic needed).
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
@@ -172,6 +275,9 @@ MURA_REGION_SNAP_M = float(env("MURA_REGION_SNAP_M", "10000"))
 # network access while parsing spatial references. Mura never hands a client string to
 # GDAL (DESIGN §6: integer SRIDs from an allow-list only): the protection this check wants.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+# HSTS preload is the domain owner's decision (it binds every subdomain, for months, and is
+# slow to undo): off unless DJANGO_HSTS_PRELOAD=1, so the reminder is silenced.
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
 
 # "tiles": the public map's vector tiles and outlines, keyed by the map's data version
 # (maps/views.py), so entries never need deleting. Per process by default.
@@ -197,6 +303,34 @@ LEAFLET_CONFIG = {
             {"attribution": "&copy; OpenStreetMap contributors", "maxZoom": 19},
         )
     ],
+}
+
+
+def tile_origin(url: str) -> str:
+    """The CSP source of a Leaflet tile URL: `https://{s}.tile.example/{z}/...` ->
+    `https://*.tile.example`."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+# Content Security Policy (Django's own, django.middleware.csp): scripts only from us or
+# carrying this response's nonce (`nonce="{{ csp_nonce }}"`, `csp_nonce=csp_nonce` for
+# django-leaflet's tags and widgets), so an injected <script> or on* attribute never runs.
+# Styles allow inline: our templates and drf-spectacular's pages have <style> blocks and
+# style attributes, and Redoc injects <style> at run time (it renders nothing without; tried).
+# CSS cannot run script, and scripts are what this policy guards.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", *(tile_origin(t[1]) for t in LEAFLET_CONFIG["TILES"])],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF, "blob:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
 
 # Long jobs (imports, exports, thumbnails) run in `manage.py db_worker` (django-tasks-db).
@@ -230,9 +364,24 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# No personal data in logs (heritage/redaction.py): addresses, emails and credentials are
+# masked on the handler, so every record passes the filter, whichever logger it came from.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {
+        "redact": {"()": "heritage.redaction.RedactPersonalData"},
+        "database_faults": {"()": "heritage.faults.DatabaseFaultLogFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Named so that Django's default handlers (which skip the filter) are removed.
+        "django": {"level": LOG_LEVEL},
+        # A database fault is one warning line per request, not a stack trace (a 503).
+        "django.request": {"filters": ["database_faults"]},
+        # SQL and its parameters (usernames, searched text) stay out even at DEBUG.
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -1,6 +1,7 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only")
+os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client and live servers speak plain HTTP
 
 from heritage.settings import *  # noqa: E402, F403 (the test settings extend the real ones)
 

@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from registry.views.records import public_photo
 
+# A database fault anywhere in a request answers 503/504 with Retry-After, not 500.
+handler500 = "heritage.faults.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Polygon
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
@@ -111,8 +111,10 @@ def _public_sites(filters: MapFilters) -> QuerySet:
 
 def _mvt(sql: str, params: list) -> bytes:
     # No JIT: a tile's cost estimate can pass jit_above_cost, and compiling then takes longer
-    # (tens of ms) than the query itself.
-    with transaction.atomic(), connection.cursor() as cursor:
+    # (tens of ms) than the query itself. The database the router gives public reads (a
+    # replica), the one this request read the map's version from (heritage/routers.py).
+    using = site_list_public().db
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         row = cursor.fetchone()[0]

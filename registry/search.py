@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
-from django.db import connection
+from django.db import connections
 from django.db.models import Func, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -137,7 +137,8 @@ def _geometry_filters(sites: QuerySet, query: SiteQuery, geometry: str) -> Query
 def _text_filter(sites: QuerySet, text: str) -> QuerySet:
     """Typo-tolerant (trigram word similarity) across kk/ru/en names and descriptions, for
     the query as typed and its transliteration; GIN trigram indexes serve each `%>`."""
-    with connection.cursor() as cursor:  # the threshold `%>` uses, for this connection
+    # The threshold `%>` uses, on the connection the query will run on (maybe a replica).
+    with connections[sites.db].cursor() as cursor:
         cursor.execute(
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
             [str(WORD_SIMILARITY)],

@@ -41,7 +41,11 @@ def site_list_for_staff(*, user) -> QuerySet[HeritageSite]:
     """Full records (exact geometry) a member of staff may see: administrators all,
     officers and reviewers those in their regions, anyone else none. Callers still check
     object permissions (registry/roles.py) before acting on one."""
-    sites = HeritageSite.objects.select_related("region", "district", "typology")
+    # Not the region and district outlines (up to 60 kB each): a list of 100 sites would
+    # fetch and parse megabytes nobody shows, and workers keep the memory (issue 6 load test).
+    sites = HeritageSite.objects.select_related("region", "district", "typology").defer(
+        "region__geom", "district__geom"
+    )
     if is_administrator(user):
         return sites
     if is_officer(user) or is_reviewer(user):
@@ -68,7 +72,11 @@ def photo_get_public(*, name: str) -> SitePhoto:
 def site_list_exact_published() -> QuerySet[HeritageSite]:
     """Published sites with their exact geometry: for holders of `view_exact_location`
     (a per-person grant to researchers; the caller logs every read)."""
-    return HeritageSite.objects.published().select_related("region", "district", "typology")
+    return (
+        HeritageSite.objects.published()
+        .select_related("region", "district", "typology")
+        .defer("region__geom", "district__geom")  # outlines: see site_list_for_staff
+    )
 
 
 def designation_list_public() -> QuerySet[Designation]:

@@ -137,6 +137,9 @@ def app_environment(extra: dict[str, str]) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "heritage.settings_test",
         "PYTHONUNBUFFERED": "1",
     }
+    # Set in this process by heritage/wsgi.py if a test imported it; a command must not inherit
+    # the web's timeout (a process that loads heritage.wsgi sets it again).
+    env.pop("MURA_STATEMENT_TIMEOUT_MS", None)
     env.update(extra)
     return env
 
@@ -155,13 +158,15 @@ def manage(arguments: list[str], extra_env: dict[str, str]) -> subprocess.Comple
 
 
 class AppServer:
-    """Mura under gunicorn (sync workers, as the Dockerfile runs it) on a free loopback port."""
+    """Mura under gunicorn on a free loopback port: sync workers, or gthread ones as the
+    Dockerfile runs them when `threads` > 1. gunicorn reads the repository's gunicorn.conf.py."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2, timeout: int = 30):
+    def __init__(self, env: dict[str, str], workers: int = 2, timeout: int = 30, threads: int = 1):
         self.port = free_port()
         self.env = app_environment(env)
         self.workers = workers
         self.timeout = timeout
+        self.threads = threads  # more than 1: gunicorn's gthread workers
         self.log_path = Path(tempfile.mkdtemp(prefix="mura-app-")) / "gunicorn.log"
         self.process: subprocess.Popen | None = None
 
@@ -171,7 +176,8 @@ class AppServer:
     def start(self, wait: float = 60) -> "AppServer":
         command = [sys.executable, "-m", "gunicorn", "heritage.wsgi:application",
                    "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                   "--timeout", str(self.timeout), "--graceful-timeout", "5"]  # fmt: skip
+                   "--timeout", str(self.timeout), "--graceful-timeout", "5",
+                   "--threads", str(self.threads)]  # fmt: skip
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + wait

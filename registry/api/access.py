@@ -48,4 +48,4 @@ def door_for(user) -> Door:
 def log_exact_read(user, what: str, count: int | None = None) -> None:
     """Every read of exact locations by someone outside the regional staff is logged."""
     if not (is_administrator(user) or is_officer(user) or is_reviewer(user)):
-        exact_reads.info("exact read by %s: %s (%s rows)", user.get_username(), what, count)
+        exact_reads.info("exact read by user #%s: %s (%s rows)", user.pk, what, count)

@@ -8,6 +8,7 @@ Shape: ``{"status": 400, "detail": "bbox: min lon must not exceed max lon.",
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -90,5 +91,7 @@ class JsonErrorsMiddleware:
             return None
         if isinstance(exception, Http404):
             return JsonResponse(error_body(404, {"path": ["no such resource."]}), status=404)
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return None  # the database failing: handler500 (heritage/faults.py) answers 503
         logger.exception("unhandled error on %s", request.path)
         return JsonResponse(error_body(500, {"request": ["internal error."]}), status=500)

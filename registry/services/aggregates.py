@@ -54,7 +54,12 @@ SET version = registry_publicmapversion.version + 1, changed_at = now()
 
 
 def map_counts_refresh(*, site_ids: Iterable[int]) -> None:
-    """Recount the given sites on the public map (published or not, existing or not)."""
+    """Recount the given sites on the public map (published or not, existing or not).
+
+    The map's version moves only if one of them was or is on the map (a key: published with
+    a public point; tiles show nothing else). Saving a draft, the officers' daily work, so
+    leaves every tile's ETag and cache entry valid.
+    """
     ids = list(site_ids)
     with connection.cursor() as cursor:
         cursor.execute(APPLY_DELTAS_SQL, {"ids": ids})
@@ -62,12 +67,14 @@ def map_counts_refresh(*, site_ids: Iterable[int]) -> None:
         if empty:
             cursor.execute("DELETE FROM registry_sitecellcount WHERE id = ANY(%s)", [empty])
         cursor.execute("DELETE FROM registry_sitecellkey WHERE site_id = ANY(%s)", [ids])
+        was_on_map = cursor.rowcount > 0
         cursor.execute(
             f"INSERT INTO registry_sitecellkey (site_id, {KEY_COLUMNS})"
             f" SELECT * FROM ({NEW_KEYS_SQL}) k WHERE id = ANY(%s)",
             [ids],
         )
-        cursor.execute(BUMP_VERSION_SQL)
+        if was_on_map or cursor.rowcount > 0:
+            cursor.execute(BUMP_VERSION_SQL)
 
 
 def map_counts_rebuild() -> None:

@@ -9,6 +9,7 @@ after their first bytes showed the expected format (DESIGN §6); CSV is read by 
 import csv
 import io
 import math
+import os
 import shutil
 import tempfile
 import time
@@ -53,6 +54,7 @@ KNOWN_COLUMNS = {*TEXT_COLUMNS, *YEAR_COLUMNS, "typology", *GEOMETRY_COLUMNS}
 DUPLICATE_RADIUS_M = 500
 DUPLICATE_SIMILARITY = 0.4
 NAME_COLUMNS = ("name_kk", "name_ru", "name_en")
+TEMP_PREFIX = "mura-import-"  # + the process id: see _leftovers_remove
 
 
 def _limit(name: str, default: int) -> int:
@@ -445,6 +447,27 @@ def _read(path: Path, fmt: str, directory: Path) -> tuple[list[str], int, Iterat
     return _read_gis(path, fmt)
 
 
+def _leftovers_remove() -> None:
+    """Delete the temporary directories of imports whose process is gone: one killed midway
+    (SIGKILL, the OOM killer, a worker timeout) cannot clean up after itself, while PostgreSQL
+    rolls its transaction back. Assumes the temporary directory is not shared between
+    machines or containers (their process ids would not be ours to check)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*-*"):
+        pid = path.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
 def sites_import(
     *,
     upload: BinaryIO,
@@ -465,7 +488,8 @@ def sites_import(
     """
     fmt = import_format(filename=filename)
     report = ImportReport(dry_run=dry_run)
-    directory = Path(tempfile.mkdtemp(prefix="mura-import-"))
+    _leftovers_remove()
+    directory = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
     try:
         path = directory / f"upload{'.zip' if fmt == 'shp.zip' else '.' + fmt}"
         cap = max_upload_bytes() if max_bytes is None else max_bytes

@@ -6,6 +6,7 @@ therefore rebuilt from pixels alone, so no photo can undo a site's generalised l
 before anything is written, and a failure after the first file is written deletes what was written.
 """
 
+import errno
 import io
 import uuid
 import warnings
@@ -33,6 +34,13 @@ EXTENSIONS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 THUMBNAIL_BOX = (320, 320)
 WEB_BOX = (1600, 1600)
 JPEG_QUALITY = 85
+
+# The disk (or the user's quota) is full: the officer is told, and nothing of it is kept.
+NO_ROOM = (errno.ENOSPC, errno.EDQUOT)
+NO_ROOM_MESSAGE = (
+    "The server has no room to store this photo right now, so nothing was saved. "
+    "Please tell an administrator."
+)
 
 ACCEPTED = (
     f"Accepted: JPEG, PNG or WebP photos of at most {MAX_UPLOAD_BYTES // 2**20} MB "
@@ -120,24 +128,29 @@ def _jpeg(pixels: Image.Image, box: tuple[int, int]) -> bytes:
 
 
 def _store(photo: SitePhoto, files: dict[str, tuple[bytes, str]], by: AbstractBaseUser) -> None:
-    """Write the files, validate and save; on any failure delete every file written.
+    """Write the files, validate and save; on any failure delete every file written, including
+    one written halfway (a full disk keeps the part that fitted under the name we chose).
 
     Each file gets its own random name: a shared stem would let anyone who sees a public copy's
     URL guess the private original's path.
     """
-    written = []
+    written = []  # (storage, name) of each file we began to write
     try:
         for field_name, (content, extension) in files.items():
             field_file = getattr(photo, field_name)
-            field_file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
-            written.append(field_file)
+            name = f"{uuid.uuid4().hex}{extension}"
+            written.append((field_file.storage, field_file.field.generate_filename(photo, name)))
+            field_file.save(name, ContentFile(content), save=False)
+            written[-1] = (field_file.storage, field_file.name)
         photo.full_clean()
         photo._history_user = by
         photo._change_reason = "photo added"
         photo.save()
-    except BaseException:
-        for field_file in written:
-            field_file.storage.delete(field_file.name)
+    except BaseException as failure:
+        for storage, name in written:
+            storage.delete(name)
+        if isinstance(failure, OSError) and failure.errno in NO_ROOM:
+            raise ValidationError({"upload": NO_ROOM_MESSAGE}) from failure
         raise
 
 

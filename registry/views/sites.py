@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from heritage.csp import leaflet_widgets_nonce
 from registry.forms import DesignationFormSet, SiteForm
 from registry.models import ChangeRequest, HeritageSite
 from registry.selectors import site_list_for_staff
@@ -117,6 +118,7 @@ def _site_form(request, site: HeritageSite | None):
             conflict = True
         except ValidationError as error:
             form.add_error(None, error)
+    leaflet_widgets_nonce(request, form, *formset.forms)
     return render(
         request,
         "registry/site_form.html",

@@ -150,6 +150,20 @@ def test_publishing_and_withdrawing_change_the_etag_and_the_tile(client, db):
     assert len({empty["ETag"], shown["ETag"], gone["ETag"]}) == 3
 
 
+def test_saving_a_draft_leaves_every_tile_valid(client, db):
+    officer = UserFactory(username="drafter")
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    draft = HeritageSiteFactory(sensitivity="S0")
+    url = tile_url(*TURKISTAN, 6)
+    before = client.get(url)
+
+    site_update(site=draft, expected_version=draft.version, fields={"name_en": "Renamed"},
+                by=officer, reason="typo")  # fmt: skip
+    after = client.get(url, headers={"If-None-Match": before["ETag"]})
+
+    assert after.status_code == 304
+
+
 def test_an_unchanged_tile_is_not_sent_again(client, db):
     HeritageSiteFactory(published=True, sensitivity="S0")
     url = tile_url(*TURKISTAN, 6)

@@ -1,0 +1,170 @@
+"""deploy/nginx.conf in front of a live app: nginx (Debian's) runs as a real process on a free
+port, from the deployed file with only its ports and paths swapped."""
+
+import gzip
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from registry.selectors import public_map_version
+from tests.factories import HeritageSiteFactory
+
+CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+TILE = "/maps/tiles/6/44/23.pbf"  # southern Kazakhstan, where the factory's sites are
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _config(directory: Path, port: int, upstream: str) -> str:
+    """The deployed file, with what only differs on a test machine swapped."""
+    conf = CONF.read_text()
+    swaps = {
+        "user nginx;": "",  # one process, as the user running the tests (master_process off)
+        "pid /var/run/nginx.pid;": f"pid {directory}/nginx.pid;",
+        "error_log /dev/stderr warn;": f"error_log {directory}/error.log warn;",
+        "access_log /dev/stdout mura;": f"access_log {directory}/access.log mura;",
+        "/var/cache/nginx/mura": f"{directory}/cache",
+        "server app:8000;": f"server {upstream};",
+        "listen 80;": f"listen 127.0.0.1:{port};",
+        "http {": "http {\n" + "".join(
+            f"    {kind}_temp_path {directory}/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        ),
+    }  # fmt: skip
+    for deployed, local in swaps.items():
+        assert deployed in conf, f"deploy/nginx.conf no longer has {deployed!r}"
+        conf = conf.replace(deployed, local, 1)
+    return conf
+
+
+@pytest.fixture
+def nginx(live_site, tmp_path):
+    """nginx on a free port in front of the live server; yields its base URL."""
+    port = _free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(_config(tmp_path, port, urlsplit(live_site.url).netloc))
+    command = [NGINX, "-p", str(tmp_path), "-c", str(conf)]
+    subprocess.run([*command, "-t"], check=True, capture_output=True)
+    process = subprocess.Popen([*command, "-g", "daemon off; master_process off;"])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _get(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+def test_a_tile_of_the_current_version_comes_from_nginx_the_second_time(nginx):
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    url = f"{nginx}{TILE}?v={public_map_version()}"
+
+    first, second = _get(url), _get(url)
+
+    assert first[0] == second[0] == 200
+    assert first[1]["X-Cache-Status"] == "MISS"
+    assert second[1]["X-Cache-Status"] == "HIT"
+    assert second[2] == first[2] != b""
+    assert second[1]["ETag"] == first[1]["ETag"]
+
+
+def test_a_tile_without_the_version_is_always_asked_of_the_app(nginx):
+    url = f"{nginx}{TILE}"
+
+    _get(url)
+    status, headers, _ = _get(url)
+
+    assert status == 200
+    assert headers["X-Cache-Status"] != "HIT"
+    assert "max-age=0" in headers["Cache-Control"]
+
+
+def test_publishing_moves_the_map_to_new_tile_urls_that_nginx_has_not_cached(nginx):
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    before = public_map_version()
+    _get(f"{nginx}{TILE}?v={before}")
+    cached = _get(f"{nginx}{TILE}?v={before}")
+
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    after = public_map_version()
+    fresh = _get(f"{nginx}{TILE}?v={after}")
+
+    assert cached[1]["X-Cache-Status"] == "HIT"
+    assert after != before
+    assert fresh[1]["X-Cache-Status"] == "MISS"
+    assert fresh[1]["ETag"] != cached[1]["ETag"]
+
+
+def test_geojson_is_gzipped(nginx):
+    status, headers, body = _get(f"{nginx}/maps/areas/1.geojson", **{"Accept-Encoding": "gzip"})
+
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body).startswith(b'{"type": "FeatureCollection"')
+
+
+def test_the_app_sees_the_clients_host_and_scheme(nginx, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # as deployed
+    site = HeritageSiteFactory(published=True, sensitivity="S0")
+    host = nginx.removeprefix("http://")
+
+    plain = _get(f"{nginx}/sitemap-sites.xml")[2].decode()
+    behind_tls = _get(f"{nginx}/sitemap-sites.xml", **{"X-Forwarded-Proto": "https"})[2].decode()
+
+    assert f"http://{host}/sites/{site.registry_number}/" in plain
+    assert f"https://{host}/sites/{site.registry_number}/" in behind_tls
+
+
+def test_an_upload_beyond_the_limit_is_refused_before_reaching_the_app(nginx):
+    request = urllib.request.Request(
+        f"{nginx}/officer/imports/", data=b"x" * (27 * 2**20), method="POST"
+    )
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+
+    refused.value.close()
+    assert refused.value.code == 413
+
+
+def test_the_access_log_keeps_no_client_address_query_referrer_or_agent(nginx, tmp_path):
+    _get(
+        f"{nginx}/api/v1/sites/?q=secret-words",
+        **{"User-Agent": "agent-7", "Referer": "https://ref.example/"},
+    )
+    log = tmp_path / "access.log"
+    for _ in range(50):  # nginx writes the line once the response is sent
+        if "/api/v1/sites/" in log.read_text():
+            break
+        time.sleep(0.05)
+
+    line = log.read_text()
+    assert '"GET /api/v1/sites/ HTTP/1.1" 200' in line
+    for personal in ("127.0.0.1", "secret-words", "agent-7", "ref.example"):
+        assert personal not in line
