@@ -5,6 +5,7 @@ public door (`PublicSite`, geometry "public_location") or a staff selector ("loc
 Distances are metres on the spheroid (PostGIS geography), never degrees.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.gis.db import models
@@ -15,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from registry.transliteration import search_variants
 
+# Searched text: names first (`text_filter(names_only=True)` takes the first three).
 TEXT_COLUMNS = [f"{n}_{lang}" for n in ("name", "description") for lang in ("kk", "ru", "en")]
 # word_similarity above which a text matches (pg_trgm's default, 0.6, misses one-letter typos
 # in short names).
@@ -36,6 +38,12 @@ INDEXED_TEXT_KEYS = {"registry_number", "name"}
 # for a 15 x 10 km box over Almaty (registry numbers cluster by region, statistics do not know).
 SPATIAL_FIRST_MAX_DEG2 = 1.0
 SPATIAL_FIRST_MAX_M = 50_000
+# Text search meets the same trap: a rare word's few matches (716 of 100k sites for
+# "Turkestan") are met only at the end of the registry-number index (1.6 s) but sorted in
+# 27 ms; a common word's thousands (5,600 for "petroglyphs") are met at once walking the index
+# (55 ms) but cost 1.2 s to fetch and sort. The planner's estimate of the matches (close:
+# 956 for the 716) decides: at most this many, fetch and sort.
+TEXT_FIRST_MAX_ROWS = 2000
 # `<->` on geography measures on the sphere, ST_Distance on the spheroid; they differ by less
 # than 0.6%, so a disc 1% (+1 m) wider than the sphere radius of the n-th nearest holds the
 # n nearest on the spheroid.
@@ -134,9 +142,10 @@ def _geometry_filters(sites: QuerySet, query: SiteQuery, geometry: str) -> Query
     return sites
 
 
-def _text_filter(sites: QuerySet, text: str) -> QuerySet:
-    """Typo-tolerant (trigram word similarity) across kk/ru/en names and descriptions, for
-    the query as typed and its transliteration; GIN trigram indexes serve each `%>`."""
+def text_filter(sites: QuerySet, text: str, *, names_only: bool = False) -> QuerySet:
+    """Typo-tolerant (trigram word similarity) across kk/ru/en names and descriptions (or
+    names only: suggestions), for the query as typed and its transliteration; GIN trigram
+    indexes serve each `%>`."""
     # The threshold `%>` uses, on the connection the query will run on (maybe a replica).
     with connections[sites.db].cursor() as cursor:
         cursor.execute(
@@ -145,7 +154,7 @@ def _text_filter(sites: QuerySet, text: str) -> QuerySet:
         )
     condition = Q()
     for variant in search_variants(text):
-        for column in TEXT_COLUMNS:
+        for column in TEXT_COLUMNS[:3] if names_only else TEXT_COLUMNS:
             condition |= Q(**{f"{column}__trigram_word_similar": variant})
     return sites.filter(condition)
 
@@ -162,9 +171,15 @@ def spatial_first(query: SiteQuery) -> bool:
     return query.distance_m is not None and query.distance_m <= SPATIAL_FIRST_MAX_M
 
 
-def _order_keys(query: SiteQuery) -> list:
+def _few_text_matches(sites: QuerySet) -> bool:
+    """Whether the planner expects at most TEXT_FIRST_MAX_ROWS sites (one EXPLAIN, no run)."""
+    plan = json.loads(sites.order_by().explain(format="json"))
+    return plan[0]["Plan"]["Plan Rows"] <= TEXT_FIRST_MAX_ROWS
+
+
+def _order_keys(query: SiteQuery, filters_first: bool) -> list:
     keys = ORDERINGS.get(query.ordering, ORDERINGS["registry_number"])
-    if not spatial_first(query):
+    if not filters_first:
         return list(keys)
     ordered = []
     for key in keys:
@@ -234,8 +249,9 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str) -> QuerySe
             site_from__lte=query.date_to
         )
     if query.text:
-        sites = _text_filter(sites, query.text)
+        sites = text_filter(sites, query.text)
     if query.ordering == "distance" and query.near is not None:
         # Exact (spheroid) order; page through `nearest_window` to use the KNN index.
         return sites.order_by("distance_m", "registry_number")
-    return sites.order_by(*_order_keys(query))
+    filters_first = spatial_first(query) or bool(query.text and _few_text_matches(sites))
+    return sites.order_by(*_order_keys(query, filters_first))
