@@ -9,7 +9,7 @@ import json
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import caches
-from django.db.models import CharField, Func
+from django.db.models import CharField, Func, Subquery
 from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
@@ -34,6 +34,7 @@ TILE_CACHE_SECONDS = 24 * 3600
 # Degrees of simplification of the outlines served to the map (about 1 km and 500 m).
 OUTLINE_TOLERANCE = {1: 0.01, 2: 0.005}
 SUGGESTIONS = 8
+SUGGESTION_CANDIDATES = 300
 
 
 class SimplifiedGeoJSON(Func):
@@ -206,9 +207,12 @@ def suggest(request):
     if not form.is_valid():
         return _bad_request(form)
     text = form.cleaned_data["q"]
-    # Names only: a suggestion is a name, and a common word in descriptions (thousands of
-    # matches, each scored) took seconds.
-    sites = text_filter(site_list_public(), text, names_only=True)
+    # Names only: a suggestion is a name. A common word (a town's name is in thousands of
+    # names) would have every match scored, which took seconds under load; only the first
+    # SUGGESTION_CANDIDATES the index finds are (all of a rarer word's).
+    matches = text_filter(site_list_public(), text, names_only=True)
+    candidates = matches.order_by().values("pk")[:SUGGESTION_CANDIDATES]
+    sites = site_list_public().filter(pk__in=Subquery(candidates))
     score = Greatest(
         *(
             TrigramWordSimilarity(variant, f"name_{lang}")
@@ -217,7 +221,7 @@ def suggest(request):
         ),
     )
     sites = sites.annotate(score=score).order_by("-score", "registry_number")
-    sites = sites.select_related("region")[:SUGGESTIONS]
+    sites = sites.select_related("region").defer("region__geom")[:SUGGESTIONS]
     results = []
     for site in sites:
         point = site.public_location
