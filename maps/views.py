@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from maps.forms import MapFilterForm, SuggestForm
 from maps.text import dating_text
 from maps.tiles import tile_exists, tile_make
-from registry.search import text_filter
+from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
     area_list_public,
     photo_list_public,
@@ -208,11 +208,11 @@ def suggest(request):
         return _bad_request(form)
     text = form.cleaned_data["q"]
     # Names only: a suggestion is a name. A common word (a town's name is in thousands of
-    # names) would have every match scored, which took seconds under load; only the first
-    # SUGGESTION_CANDIDATES the index finds are (all of a rarer word's).
+    # names) would have every match scored, which took seconds under load: only the first
+    # SUGGESTION_CANDIDATES by registry number are.
     matches = text_filter(site_list_public(), text, names_only=True)
-    candidates = matches.order_by().values("pk")[:SUGGESTION_CANDIDATES]
-    sites = site_list_public().filter(pk__in=Subquery(candidates))
+    candidates = matches.order_by(IndexlessKey("registry_number")).values("pk")
+    sites = site_list_public().filter(pk__in=Subquery(candidates[:SUGGESTION_CANDIDATES]))
     score = Greatest(
         *(
             TrigramWordSimilarity(variant, f"name_{lang}")

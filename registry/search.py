@@ -5,7 +5,6 @@ public door (`PublicSite`, geometry "public_location") or a staff selector ("loc
 Distances are metres on the spheroid (PostGIS geography), never degrees.
 """
 
-import json
 from dataclasses import dataclass
 
 from django.contrib.gis.db import models
@@ -38,12 +37,9 @@ INDEXED_TEXT_KEYS = {"registry_number", "name"}
 # for a 15 x 10 km box over Almaty (registry numbers cluster by region, statistics do not know).
 SPATIAL_FIRST_MAX_DEG2 = 1.0
 SPATIAL_FIRST_MAX_M = 50_000
-# Text search meets the same trap: a rare word's few matches (716 of 100k sites for
-# "Turkestan") are met only at the end of the registry-number index (1.6 s) but sorted in
-# 27 ms; a common word's thousands (5,600 for "petroglyphs") are met at once walking the index
-# (55 ms) but cost 1.2 s to fetch and sort. The planner's estimate of the matches (close:
-# 956 for the 716) decides: at most this many, fetch and sort.
-TEXT_FIRST_MAX_ROWS = 2000
+# Text search meets the same trap: a word's few hundred matches ("Taraz") are met only at the
+# end of the registry-number index (1 s); fetched through the trigram indexes and sorted they
+# take 50 ms, and a common word's thousands 85 ms (migration 0012 makes the planner see it).
 # `<->` on geography measures on the sphere, ST_Distance on the spheroid; they differ by less
 # than 0.6%, so a disc 1% (+1 m) wider than the sphere radius of the n-th nearest holds the
 # n nearest on the spheroid.
@@ -94,8 +90,8 @@ class GeodesicKnn(Func):
 
 class IndexlessKey(Func):
     """`text || ''`: the same value and order as the column, but no index supplies it, so the
-    planner cannot walk a btree and filter; it takes the rows a selective (spatial) filter
-    finds and sorts them."""
+    planner cannot walk a btree and filter; it takes the rows a selective (spatial or text)
+    filter finds and sorts them."""
 
     template = "(%(expressions)s || '')"
     output_field = models.TextField()
@@ -169,12 +165,6 @@ def spatial_first(query: SiteQuery) -> bool:
     if any((x2 - x1) * (y2 - y1) <= SPATIAL_FIRST_MAX_DEG2 for x1, y1, x2, y2 in extents):
         return True
     return query.distance_m is not None and query.distance_m <= SPATIAL_FIRST_MAX_M
-
-
-def _few_text_matches(sites: QuerySet) -> bool:
-    """Whether the planner expects at most TEXT_FIRST_MAX_ROWS sites (one EXPLAIN, no run)."""
-    plan = json.loads(sites.order_by().explain(format="json"))
-    return plan[0]["Plan"]["Plan Rows"] <= TEXT_FIRST_MAX_ROWS
 
 
 def _order_keys(query: SiteQuery, filters_first: bool) -> list:
@@ -253,5 +243,5 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str) -> QuerySe
     if query.ordering == "distance" and query.near is not None:
         # Exact (spheroid) order; page through `nearest_window` to use the KNN index.
         return sites.order_by("distance_m", "registry_number")
-    filters_first = spatial_first(query) or bool(query.text and _few_text_matches(sites))
+    filters_first = spatial_first(query) or bool(query.text)
     return sites.order_by(*_order_keys(query, filters_first))
