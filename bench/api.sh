@@ -26,9 +26,9 @@ say "sites: $(psql -tA "$DATABASE_URL" -c 'SELECT count(*) FROM registry_public_
 
 APP_PORT=$(free_port)
 RAW_PORT=$(free_port)
-gunicorn -w 8 -b "127.0.0.1:$APP_PORT" heritage.wsgi:application --log-level warning &
+gunicorn -w 8 -b "127.0.0.1:$APP_PORT" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
 APP_PID=$!
-gunicorn -w 8 -b "127.0.0.1:$RAW_PORT" --chdir bench raw_app:app --log-level warning &
+gunicorn -w 8 -b "127.0.0.1:$RAW_PORT" --chdir bench raw_app:app --log-level warning --access-logfile /dev/null &
 RAW_PID=$!
 trap 'kill $APP_PID $RAW_PID 2>/dev/null' EXIT
 sleep 3
