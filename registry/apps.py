@@ -6,13 +6,15 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, pre_save
+        from django.db.models.signals import post_delete, post_migrate, pre_save
 
         from registry import roles  # noqa: F401 (registers the permission rules)
         from registry.models import Designation, SitePhoto
+        from registry.search import trigram_cost_set
         from registry.storage import stored_files_delete, stored_files_replace
 
         for model in (SitePhoto, Designation):  # files are not rows: see registry/storage.py
             uid = f"stored-files-{model.__name__}"
             post_delete.connect(stored_files_delete, sender=model, dispatch_uid=uid)
             pre_save.connect(stored_files_replace, sender=model, dispatch_uid=uid)
+        post_migrate.connect(trigram_cost_set, sender=self, dispatch_uid="trigram-cost")

@@ -39,7 +39,7 @@ SPATIAL_FIRST_MAX_DEG2 = 1.0
 SPATIAL_FIRST_MAX_M = 50_000
 # Text search meets the same trap: a word's few hundred matches ("Taraz") are met only at the
 # end of the registry-number index (1 s); fetched through the trigram indexes and sorted they
-# take 50 ms, and a common word's thousands 85 ms (migration 0012 makes the planner see it).
+# take 50 ms, and a common word's thousands 85 ms (once the planner knows: TRIGRAM_COST_SQL).
 # `<->` on geography measures on the sphere, ST_Distance on the spheroid; they differ by less
 # than 0.6%, so a disc 1% (+1 m) wider than the sphere radius of the n-th nearest holds the
 # n nearest on the spheroid.
@@ -136,6 +136,28 @@ def _geometry_filters(sites: QuerySet, query: SiteQuery, geometry: str) -> Query
                 GeodesicWithin(geometry, geometry_value(query.near), query.distance_m)
             )
     return sites
+
+
+# pg_trgm declares `%>` (word_similarity_commutator_op) as cheap as `=`, so for a word matching
+# a few hundred of 100k sites the planner scanned the whole table and ran it on every row
+# (about 1 s for "Taraz") instead of letting the GIN trigram indexes find them (about 50 ms).
+# Set after every `migrate` (registry/apps.py), since a restored or re-created extension
+# starts from its default; only the role owning the function may (else: a notice, slower).
+TRIGRAM_COST_SQL = """
+DO $$
+BEGIN
+    ALTER FUNCTION word_similarity_commutator_op(text, text) COST 100;
+EXCEPTION WHEN insufficient_privilege OR undefined_function THEN
+    RAISE NOTICE 'word_similarity_commutator_op keeps its cost (not its owner, or no pg_trgm)';
+END
+$$;
+"""
+
+
+def trigram_cost_set(*, using: str = "default", **kwargs) -> None:
+    """post_migrate receiver: tell the planner what a trigram match costs."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(TRIGRAM_COST_SQL)
 
 
 def text_filter(sites: QuerySet, text: str, *, names_only: bool = False) -> QuerySet:

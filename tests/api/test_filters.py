@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -152,3 +153,17 @@ def geodesic_m(a: Point, b: Point) -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT ST_Distance(%s::geography, %s::geography)", [a.ewkt, b.ewkt])
         return cursor.fetchone()[0]
+
+
+def test_migrate_tells_the_planner_what_a_trigram_match_costs(db):
+    """A restored database gets pg_trgm at its default cost (as cheap as `=`), with which the
+    planner scans every site for a rare word; `migrate`, run after every restore and deploy,
+    sets it again."""
+    cost = "SELECT procost FROM pg_proc WHERE proname = 'word_similarity_commutator_op'"
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER FUNCTION word_similarity_commutator_op(text, text) COST 1")
+
+        call_command("migrate", verbosity=0)
+
+        cursor.execute(cost)
+        assert cursor.fetchone()[0] == 100
