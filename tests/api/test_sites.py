@@ -1,10 +1,13 @@
 """The sites API: public projection for the public, exact records for staff, one query a page."""
 
+import json
+
 import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-from registry.models import Typology
+from registry.api.serializers import PublicSiteFeatureSerializer, StaffSiteFeatureSerializer
+from registry.models import HeritageSite, PublicSite, Typology
 from tests.factories import HeritageSiteFactory
 
 ALMATY = Point(76.9519, 43.2380, srid=4326)
@@ -164,3 +167,25 @@ def test_unknown_api_urls_answer_json_404(client, db):
 
     assert response.status_code == 404
     assert response.json()["errors"] == {"path": ["no such resource."]}
+
+
+@pytest.mark.parametrize("who", ["public", "officer"])
+def test_a_list_feature_is_the_feature_the_serializers_make(client, officer, who):
+    """List pages are built from plain rows for speed (registry/api/serializers.py); they must
+    say what the feature serializers (OGC API, the schema) say of the same site."""
+    typology = Typology.objects.first()
+    precise = Point(76.95191234, 43.23801234, srid=4326)  # rounded to 7 (staff), not 6 places
+    made = HeritageSiteFactory(
+        published=True, sensitivity="S1", location=precise, typology=typology
+    )
+    if who == "officer":
+        client.force_login(officer)
+        site = HeritageSite.objects.get(pk=made.pk)
+        expected = StaffSiteFeatureSerializer(site).data
+    else:
+        site = PublicSite.objects.get(pk=made.pk)
+        expected = PublicSiteFeatureSerializer(site).data
+
+    listed = sites(client).json()["features"]
+
+    assert [json.loads(json.dumps(f)) for f in listed] == [json.loads(json.dumps(expected))]
