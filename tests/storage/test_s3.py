@@ -15,6 +15,7 @@ import uuid
 import boto3
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
@@ -73,7 +74,14 @@ def s3(s3_endpoint, settings, monkeypatch):
         endpoint_url=s3_endpoint,
         region="us-east-1",
     )
-    return buckets
+    yield buckets
+    # Close the HTTP connections of this test's clients: left to the garbage collector, their
+    # sockets raise ResourceWarning in whichever test happens to be running then.
+    buckets.client.close()
+    for alias in ("default", "private"):
+        connection = getattr(storages[alias]._connections, "connection", None)
+        if connection is not None:
+            connection.meta.client.close()
 
 
 @pytest.fixture
@@ -176,6 +184,7 @@ def test_nothing_in_either_bucket_is_readable_without_credentials(s3, officer):
         assert {grant["Grantee"].get("URI") for grant in grants} == {None}  # owner only
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{s3.endpoint}/{bucket}/{key}", timeout=10)
+        refused.value.close()
         assert refused.value.code == 403
     for bucket in (s3.private, s3.public):
         grants = s3.client.get_bucket_acl(Bucket=bucket)["Grants"]
