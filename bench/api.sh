@@ -66,13 +66,23 @@ for q in bbox count nearest; do
 done
 
 say "export of every published site to GeoPackage (public projection)"
+# The same columns, rows and order as export_sites --public writes.
+RAW_EXPORT_SQL="SELECT s.registry_number, s.name_kk, s.name_ru, s.name_en, s.category,
+  t.code AS typology, s.significance, s.period, s.date_from, s.date_to, s.condition,
+  s.sensitivity, r.code AS region, d.code AS district,
+  CASE s.sensitivity WHEN 'S0' THEN 'exact' WHEN 'S1' THEN '0.01° grid cell (about 1 km)'
+    WHEN 'S2' THEN '0.1° grid cell (about 8 × 11 km)' ELSE 'withheld: region only' END
+    AS location_generalisation, s.public_location
+  FROM registry_public_site s JOIN registry_adminarea r ON r.id = s.region_id
+  LEFT JOIN registry_typology t ON t.id = s.typology_id
+  LEFT JOIN registry_adminarea d ON d.id = s.district_id
+  ORDER BY s.registry_number"
 TMP=$(mktemp -d)
 /usr/bin/time -f "export_sites: %e s, peak %M KB" \
   python manage.py export_sites "$TMP/api.gpkg" --public >/dev/null
 /usr/bin/time -f "ogr2ogr:      %e s, peak %M KB" \
   ogr2ogr -f GPKG "$TMP/raw.gpkg" "PG:dbname=$DB host=127.0.0.1 port=$(cat "$ROOT/var/pg/port") user=mura" \
-  -sql "SELECT registry_number, name_kk, name_ru, name_en, category, significance, period, date_from, date_to, condition, sensitivity, public_location FROM registry_public_site" \
-  -nln sites
+  -sql "$RAW_EXPORT_SQL" -nln sites
 for f in api raw; do
   say "$f.gpkg: $(du -h "$TMP/$f.gpkg" | cut -f1), $(ogrinfo -so -al "$TMP/$f.gpkg" | awk '/Feature Count/ {print $3}') features"
 done

@@ -50,16 +50,16 @@ class SiteExportApi(ApiView):
         sites = sites_filter(door.sites, params.site_query(), geometry=door.geometry)
         if door.exact:
             log_exact_read(request.user, f"export {fmt}")
-        rows = exports.export_rows(sites, geometry=door.geometry, exact=door.exact)
         filename = f"mura-sites.{fmt}"
         if fmt in ("geojson", "csv"):
             chunks = exports.geojson_chunks if fmt == "geojson" else exports.csv_chunks
+            rows = exports.export_rows(sites, geometry=door.geometry, exact=door.exact)
             response = StreamingHttpResponse(
                 chunks(rows, exact=door.exact), content_type=CONTENT_TYPES[fmt]
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        path, directory = exports.export_file(rows, fmt, exact=door.exact)
+        path, directory = exports.export_file(sites, fmt, geometry=door.geometry, exact=door.exact)
         response = StreamingHttpResponse(
             _file_chunks(path, directory), content_type=CONTENT_TYPES[fmt]
         )

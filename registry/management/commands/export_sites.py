@@ -40,14 +40,14 @@ class Command(BaseCommand):
         sites = site_list_public() if public else site_list_exact_published()
         geometry = "public_location" if public else "location"
         sites = sites_filter(sites, params.site_query(), geometry=geometry)
-        rows = exports.export_rows(sites, geometry=geometry, exact=not public)
         if fmt in ("geojson", "csv"):
+            rows = exports.export_rows(sites, geometry=geometry, exact=not public)
             chunks = exports.geojson_chunks if fmt == "geojson" else exports.csv_chunks
             with output.open("w", encoding="utf-8", newline="") as f:
                 for chunk in chunks(rows, exact=not public):
                     f.write(chunk)
         else:
-            path, directory = exports.export_file(rows, fmt, exact=not public)
+            path, directory = exports.export_file(sites, fmt, geometry=geometry, exact=not public)
             shutil.move(path, output)
             shutil.rmtree(directory, ignore_errors=True)
         self.stdout.write(f"wrote {output}")
