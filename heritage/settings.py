@@ -155,9 +155,17 @@ def database_faults_bounded(database: dict) -> dict:
     - MURA_DB_POOL_MAX_SIZE: a psycopg connection pool per process (useful with threaded
       gunicorn workers); a request waits at most MURA_DB_POOL_TIMEOUT s for a connection.
     """
-    options = {"connect_timeout": int(env("MURA_DB_CONNECT_TIMEOUT", "3"))}
+    # No JIT for any session: the app's queries are short (a tile, a page of the API) or a
+    # streamed export, and a tile whose estimate passed jit_above_cost spent tens of ms
+    # compiling a query that runs in a few (maps/tiles.py). Set at connection, so a tile is
+    # one round trip, not four (BEGIN, SET LOCAL, the tile, COMMIT).
+    server = ["-c jit=off"]
     if timeout_ms := int(env("MURA_STATEMENT_TIMEOUT_MS", "0")):
-        options["options"] = f"-c statement_timeout={timeout_ms}"
+        server.append(f"-c statement_timeout={timeout_ms}")
+    options = {
+        "connect_timeout": int(env("MURA_DB_CONNECT_TIMEOUT", "3")),
+        "options": " ".join(server),
+    }
     if pool_max := int(env("MURA_DB_POOL_MAX_SIZE", "0")):
         options["pool"] = {
             "min_size": min(int(env("MURA_DB_POOL_MIN_SIZE", "1")), pool_max),

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Polygon
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
@@ -98,7 +98,9 @@ def tile_bbox(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
-def _public_sites(filters: MapFilters) -> QuerySet:
+def public_sites(filters: MapFilters) -> QuerySet:
+    """The public projection narrowed by the map's filters, unordered: what the tiles draw and
+    the list of sites in view (maps/views.py) shows."""
     query = SiteQuery(
         categories=filters.categories,
         significances=filters.significances,
@@ -110,12 +112,9 @@ def _public_sites(filters: MapFilters) -> QuerySet:
 
 
 def _mvt(sql: str, params: list) -> bytes:
-    # No JIT: a tile's cost estimate can pass jit_above_cost, and compiling then takes longer
-    # (tens of ms) than the query itself. The database the router gives public reads (a
-    # replica), the one this request read the map's version from (heritage/routers.py).
-    using = site_list_public().db
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+    # On the database the router gives public reads (a replica), the one this request read
+    # the map's version from (heritage/routers.py). JIT is off for every session (settings).
+    with connections[site_list_public().db].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()[0]
     return bytes(row) if row else b""
@@ -136,7 +135,7 @@ def sites_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
     columns = ("registry_number", "category", "significance", "sensitivity", "public_location")
     # The class is compared as an expression, not the column: otherwise PostgreSQL ANDs the
     # spatial index with the (status, sensitivity) index, reading half the register's entries.
-    sites = _public_sites(filters).alias(kind=Concat("sensitivity", Value("")))
+    sites = public_sites(filters).alias(kind=Concat("sensitivity", Value("")))
     pins = sites.filter(kind="S0", public_location__bboverlaps=_box(bbox, 0))
     squares = sites.filter(
         Q(kind="S1", public_location__bboverlaps=_box(bbox, HALF_CELL["S1"]))
@@ -183,7 +182,7 @@ def live_cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
     box = Polygon.from_bbox(tile_bbox(z, x, y))
     box.srid = 4326
     counts = (
-        _public_sites(filters)
+        public_sites(filters)
         .filter(public_location__bboverlaps=box)
         .annotate(
             cx=TileCellX("public_location", level=level),
