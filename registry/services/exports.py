@@ -15,13 +15,15 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyogrio.raw
 from django.db.models import BinaryField, FloatField, Func, QuerySet
 from django.db.models.sql.constants import MULTI
 
 from registry.projection import GENERALISATION
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Rows fetched at a time, and rows per Arrow batch. 5,000 keeps a GeoPackage export of
 # 900,000 sites under 260 MB peak (10,000: 280 MB, 50,000: 450 MB) at the same speed.
@@ -121,21 +123,20 @@ class AsWKB(Func):
     output_field = BinaryField()
 
 
-ARROW_TYPES = {"date_from": pa.int32(), "date_to": pa.int32()}
-
-
 def export_batches(
     sites: QuerySet, *, geometry: str, exact: bool, short_names: bool = False
-) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+) -> tuple["pa.Schema", Iterator["pa.RecordBatch"]]:
     """The rows as Arrow record batches (properties, location_generalisation and the point
     as WKB), read with a server-side cursor a chunk at a time: only one is ever held.
     psycopg makes the rows (no model or Django row objects); PostGIS writes the WKB."""
+    import pyarrow as pa  # here: web workers that never write a file save ~16 MB each
+
     columns = export_columns(exact=exact)
     paths = [path for _, path, _ in columns]
     rows = sites.annotate(export_wkb=AsWKB(geometry)).values_list(*paths, "export_wkb")
     names = [short if short_names else name for name, _, short in columns]
     fields = [
-        pa.field(n, ARROW_TYPES.get(name, pa.string()))
+        pa.field(n, pa.int32() if name in ("date_from", "date_to") else pa.string())
         for n, (name, _, _) in zip(names, columns, strict=True)
     ]
     fields.append(pa.field("generalis" if short_names else "location_generalisation", pa.string()))
@@ -145,7 +146,7 @@ def export_batches(
     selected = list(query.selected)  # the SELECT's column order, which Django may change
     order = [selected.index(name) for name in [*paths, "export_wkb"]]
 
-    def batches() -> Iterator[pa.RecordBatch]:
+    def batches() -> Iterator["pa.RecordBatch"]:
         compiler = query.get_compiler(using=rows.db)
         for chunk in compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK):
             by_column = list(zip(*chunk, strict=True))
@@ -163,12 +164,15 @@ def write_layer(sites: QuerySet, path: Path, *, geometry: str, exact: bool, driv
     """Write the sites to a GeoPackage or Shapefile at `path`: GDAL takes the Arrow batches
     as they come and writes them in C. A failure while reading (the database's) is raised
     as itself, not as GDAL's "Error while accessing batch from stream"."""
+    import pyarrow as pa
+    import pyogrio.raw
+
     schema, batches = export_batches(
         sites, geometry=geometry, exact=exact, short_names=driver == "ESRI Shapefile"
     )
     failures = []
 
-    def reported() -> Iterator[pa.RecordBatch]:
+    def reported() -> Iterator["pa.RecordBatch"]:
         try:
             yield from batches
         except Exception as exc:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-import pyogrio
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.db.models.functions import Distance
@@ -186,10 +185,6 @@ def _flat_name(path: PurePosixPath) -> str:
     return stem or "layer"
 
 
-GDAL_ERRORS = (
-    pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
-    pyogrio.errors.FeatureError, pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
-)  # fmt: skip
 MAGIC = {
     # SQLite, with the GeoPackage application id in its header (a plain SQLite file is not one).
     "gpkg": lambda head: (
@@ -223,13 +218,19 @@ def _read_gis(path: Path, fmt: str) -> tuple[list[str], int, Iterator[_Row]]:
     with path.open("rb") as f:
         if not MAGIC[fmt](f.read(100)):
             raise ImportRefused(f"the file is not a {DRIVERS[fmt]} file.")
+    import pyogrio  # here, not at the top: web workers that never import save ~16 MB each
+
+    gdal_errors = (
+        pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
+        pyogrio.errors.FeatureError, pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
+    )  # fmt: skip
     try:
         info = pyogrio.read_info(path)
         if info.get("driver") != DRIVERS[fmt] or not info.get("geometry_type"):
             raise ImportRefused(f"the file is not a {DRIVERS[fmt]} layer with geometries.")
         srid = _epsg(info.get("crs"))
         meta, _fids, geometries, data = pyogrio.raw.read(path, force_2d=True)
-    except GDAL_ERRORS as error:
+    except gdal_errors as error:
         raise ImportRefused(f"the file cannot be read as {DRIVERS[fmt]} ({error}).") from None
     columns = [ALIASES.get(str(name).lower(), str(name)) for name in meta["fields"]]
     count = len(geometries)
