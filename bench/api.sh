@@ -80,10 +80,13 @@ RAW_EXPORT_SQL="SELECT s.registry_number, s.name_kk, s.name_ru, s.name_en, s.cat
 TMP=$(mktemp -d)
 /usr/bin/time -f "export_sites: %e s, peak %M KB" \
   python manage.py export_sites "$TMP/api.gpkg" --public >/dev/null
+# Memory stays flat whatever the size: the same export of one region, for comparison.
+/usr/bin/time -f "export_sites, region $REGION only: %e s, peak %M KB" \
+  python manage.py export_sites "$TMP/region.gpkg" --public --region "$REGION" >/dev/null
 /usr/bin/time -f "ogr2ogr:      %e s, peak %M KB" \
   ogr2ogr -f GPKG "$TMP/raw.gpkg" "PG:dbname=$DB host=127.0.0.1 port=$(cat "$ROOT/var/pg/port") user=mura" \
   -sql "$RAW_EXPORT_SQL" -nln sites
-for f in api raw; do
+for f in region api raw; do
   say "$f.gpkg: $(du -h "$TMP/$f.gpkg" | cut -f1), $(ogrinfo -so -al "$TMP/$f.gpkg" | awk '/Feature Count/ {print $3}') features"
 done
 rm -rf "$TMP"
