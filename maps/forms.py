@@ -1,4 +1,6 @@
-"""The map's query string, parsed and checked (filters, search)."""
+"""The map's query string, parsed and checked (filters, search, the list of sites in view)."""
+
+import math
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +51,41 @@ class MapFilterForm(forms.Form):
 
 class SuggestForm(forms.Form):
     q = forms.CharField(min_length=2, max_length=100, strip=True)
+
+
+class InViewForm(MapFilterForm):
+    """The list of sites in view: the map's filters, and either the map's extent (`bbox`) or
+    the registry number of a site whose generalised square was clicked (`cell`)."""
+
+    bbox = forms.CharField(required=False, max_length=200)
+    cell = forms.CharField(required=False, max_length=32)
+
+    def clean_bbox(self) -> tuple[float, float, float, float] | None:
+        value = self.cleaned_data["bbox"]
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in value.split(","))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give four numbers: west,south,east,north (degrees).")
+            ) from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise forms.ValidationError(_("The numbers must be finite."))
+        if not (-180 <= west <= 180 and -180 <= east <= 180):
+            raise forms.ValidationError(_("Longitudes must be between -180 and 180."))
+        if not (-90 <= south <= 90 and -90 <= north <= 90):
+            raise forms.ValidationError(_("Latitudes must be between -90 and 90."))
+        if west >= east or south >= north:
+            raise forms.ValidationError(_("West must be less than east, south less than north."))
+        return west, south, east, north
+
+    def clean(self):
+        data = super().clean()
+        if "bbox" in self.errors or "cell" in self.errors:
+            return data
+        if data.get("bbox") and data.get("cell"):
+            self.add_error("cell", _("Give either bbox or cell, not both."))
+        elif not data.get("bbox") and not data.get("cell"):
+            self.add_error("bbox", _("Give the map's extent (bbox) or a site's number (cell)."))
+        return data

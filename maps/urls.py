@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("maps/tiles/<int:z>/<int:x>/<int:y>.pbf", views.tile, name="tile"),
     path("maps/areas/<int:level>.geojson", views.areas, name="areas"),
+    path("maps/sites/in-view.json", views.sites_in_view, name="sites-in-view"),
     path("maps/sites/<str:number>.json", views.site_panel, name="site-panel"),
     path("maps/suggest/", views.suggest, name="suggest"),
     path("sites/<str:number>/", pages.site_detail, name="site-detail"),

@@ -7,20 +7,22 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import caches
-from django.db.models import CharField, Func, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import CharField, Func, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, Greatest
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maps.forms import MapFilterForm, SuggestForm
+from maps.forms import InViewForm, MapFilterForm, SuggestForm
 from maps.text import dating_text
-from maps.tiles import tile_exists, tile_make
+from maps.tiles import public_sites, tile_exists, tile_make
 from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
     area_list_public,
@@ -35,6 +37,11 @@ TILE_CACHE_SECONDS = 24 * 3600
 OUTLINE_TOLERANCE = {1: 0.01, 2: 0.005}
 SUGGESTIONS = 8
 SUGGESTION_CANDIDATES = 300
+# The list of sites in view: this many by name, and how many there are counted up to the cap
+# (a count of a country-wide view would cost more than the exact number is worth).
+IN_VIEW_LIMIT = 50
+IN_VIEW_COUNT_CAP = 1000
+GENERALISED = ("S1", "S2")
 
 
 class SimplifiedGeoJSON(Func):
@@ -68,6 +75,8 @@ def _map_text() -> dict[str, str]:
         "results": _("%(count)s sites found."),
         "photoBy": _("Photo: %(author)s, %(licence)s"),
         "withheld": _("The position of this site is withheld; it is not shown on the map."),
+        "inViewLoading": _("Loading the list of sites…"),
+        "inViewFailed": _("The list of sites could not be loaded."),
     }
 
 
@@ -82,6 +91,7 @@ def home(request):
         "areas": reverse("maps:areas", args=[1]).replace("/1.geojson", "/{level}.geojson"),
         "panel": reverse("maps:site-panel", args=["REF"]),
         "suggest": reverse("maps:suggest"),
+        "inView": reverse("maps:sites-in-view"),
         "osm": osm_layers(),
     }
     regions = area_list_public().filter(level=1).order_by("name")
@@ -237,3 +247,100 @@ def suggest(request):
             }
         )
     return JsonResponse({"results": results})
+
+
+def _in_view_sites(form: InViewForm) -> QuerySet:
+    """The filtered public sites in the asked extent, or those sharing the generalised square
+    (one per grid cell, as the tiles draw it) of the site `cell`. Only public points are read:
+    an unpublished, open (S0) or withheld (S3) site has no square, so its list is empty."""
+    sites = public_sites(form.filters())
+    bbox = form.cleaned_data["bbox"]
+    if bbox is not None:
+        box = Polygon.from_bbox(bbox)
+        box.srid = 4326
+        return sites.filter(public_location__bboverlaps=box)
+    # The class as an expression, not the column (see maps/tiles.py: the spatial index alone).
+    square = (
+        site_list_public()
+        .alias(kind=Concat("sensitivity", Value("")))
+        .filter(registry_number=form.cleaned_data["cell"], kind__in=GENERALISED)
+        .values("public_location")[:1]
+    )
+    sites = sites.alias(kind=Concat("sensitivity", Value(""))).filter(kind__in=GENERALISED)
+    return sites.filter(public_location__equals=Subquery(square))
+
+
+def _in_view_texts(*, cell: bool, shown: int, total: int, capped: bool) -> tuple[str, str]:
+    """The list's heading (a clicked square only) and the line saying how many there are."""
+    numbers = {"shown": shown, "total": number_format(total, force_grouping=True)}
+    if total == 0:
+        return "", _("No site found.") if cell else _("No site in this view.")
+    heading = ""
+    if cell and capped:
+        heading = _("More than %(total)s sites share this generalised position")
+    elif cell:
+        heading = ngettext(
+            "%(total)s site shares this generalised position",
+            "%(total)s sites share this generalised position",
+            total,
+        )
+    if shown == total:
+        summary = (
+            ""
+            if cell
+            else ngettext("%(total)s site in this view.", "%(total)s sites in this view.", total)
+        )
+        return heading % numbers, summary % numbers
+    if capped:
+        summary = _("Showing %(shown)s of more than %(total)s sites.")
+    else:
+        summary = ngettext(
+            "Showing %(shown)s of %(total)s site.", "Showing %(shown)s of %(total)s sites.", total
+        )
+    hint = _("Filter to narrow the list.") if cell else _("Zoom in or filter to narrow the list.")
+    return heading % numbers, f"{summary % numbers} {hint}"
+
+
+@require_GET
+def sites_in_view(request):
+    """The sites drawn on the map as a list, for keyboards and screen readers: published
+    sites whose public point lies in `bbox` (west,south,east,north), or those of one
+    generalised square (`cell`=a registry number), under the map's filters. At most
+    IN_VIEW_LIMIT, by name (in the active language), and how many there are in all."""
+    form = InViewForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    sites = _in_view_sites(form).only(
+        "registry_number", "name_kk", "name_ru", "name_en", "category", "sensitivity",
+        "public_location",
+    )  # fmt: skip
+    page = list(sites.order_by("name", "registry_number")[: IN_VIEW_LIMIT + 1])
+    if len(page) <= IN_VIEW_LIMIT:
+        total = len(page)
+    else:
+        page = page[:IN_VIEW_LIMIT]
+        total = sites.order_by()[: IN_VIEW_COUNT_CAP + 1].count()  # COUNT of a LIMITed subquery
+    capped = total > IN_VIEW_COUNT_CAP
+    total = min(total, IN_VIEW_COUNT_CAP)
+    cell = form.cleaned_data["cell"] != ""
+    heading, summary = _in_view_texts(cell=cell, shown=len(page), total=total, capped=capped)
+    results = [
+        {
+            "ref": site.registry_number,
+            "name": site.name,
+            "category": site.get_category_display(),
+            "lon": round(site.public_location.x, 5),
+            "lat": round(site.public_location.y, 5),
+            "cell": site.sensitivity in GENERALISED,
+        }
+        for site in page
+    ]
+    return JsonResponse(
+        {
+            "sites": results,
+            "total": total,
+            "capped": capped,
+            "heading": heading,
+            "summary": summary,
+        }
+    )

@@ -270,3 +270,70 @@ def test_the_controls_are_reachable_with_the_keyboard(page, live_site, sites):
         reached.add(page.evaluate("document.activeElement.id || document.activeElement.name"))
 
     assert {"language-select", "search-input", "category", "region"} <= reached
+
+
+def _tab_to(page, condition: str, presses: int = 40) -> bool:
+    """Press Tab until `condition` (a script about `document.activeElement`) holds."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {condition})(document.activeElement)"):
+            return True
+    return False
+
+
+def test_a_keyboard_user_reaches_the_sites_in_view_and_opens_one(
+    page, live_site, sites, screenshot
+):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    recorder = _open(page, live_site, f"?z=15&lat={YASAWI[1]}&lon={YASAWI[0]}")
+
+    assert _tab_to(page, "el.id === 'in-view-title'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#in-view-list button")
+    listed = page.locator("#in-view-list button").all_text_contents()
+    status = page.locator("#in-view-status").text_content()
+    screenshot(page, "map-desktop-en-sites-in-view")
+    assert _tab_to(page, "el.textContent.indexOf('Khoja Ahmed Yasawi') >= 0", presses=5)
+    page.keyboard.press("Space")
+    page.wait_for_selector("#panel:not([hidden])")
+    page.wait_for_function("document.activeElement.id === 'panel'")
+
+    assert [text.split(" ")[0] for text in listed] == [HOSTILE.split(" ")[0], "Mausoleum", "Saka"]
+    assert sites["withheld"].registry_number not in " ".join(listed)
+    assert status == "3 sites in this view."
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("#panel-name").text_content() == "Mausoleum of Khoja Ahmed Yasawi"
+    assert page.evaluate("window.muraMap.getZoom()") == 16
+    assert recorder.errors == []
+
+
+def test_a_square_standing_for_several_sites_lists_them_to_choose_one(
+    page, live_site, sites, screenshot
+):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    names = ["Barrow A", "Barrow B", "Barrow C"]
+    for name, lon, lat in zip(
+        names, (68.3012, 68.3055, 68.3091), (43.2611, 43.2650, 43.2689), strict=True
+    ):
+        HeritageSiteFactory(
+            published=True, sensitivity="S1", category="archaeology", name_en=name,
+            location=Point(lon, lat),
+        )  # fmt: skip
+    centre = (68.305, 43.265)  # of their 0.01° grid cell
+    recorder = _open(page, live_site)
+    _zoom_to(page, *centre, 15)
+
+    _click_site(page, *centre)
+    page.wait_for_selector("#in-view-list button")
+    heading = page.locator("#in-view-heading").text_content()
+    listed = page.locator("#in-view-list .in-view-name").all_text_contents()
+    screenshot(page, "map-desktop-en-cell-list")
+    assert page.locator("#panel").is_hidden()
+    page.locator("#in-view-list button", has_text="Barrow B").click()
+    page.wait_for_selector("#panel:not([hidden])")
+
+    assert heading == "3 sites share this generalised position"
+    assert listed == names
+    assert page.locator("#panel-name").text_content() == "Barrow B"
+    assert page.evaluate("window.muraMap.getZoom()") == 13
+    assert recorder.errors == []

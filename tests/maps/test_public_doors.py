@@ -15,6 +15,8 @@ PUBLIC_DOORS = [
     lambda site: reverse("maps:site-detail", args=[site.registry_number]),
     lambda site: reverse("maps:site-panel", args=[site.registry_number]),
     lambda site: reverse("maps:suggest") + "?q=" + site.name_en,
+    lambda site: reverse("maps:sites-in-view") + "?bbox=-180,-90,180,90",
+    lambda site: reverse("maps:sites-in-view") + "?cell=" + site.registry_number,
     lambda site: tile_url(*PUBLIC, 14),
     lambda site: reverse("maps:sitemap-section", args=["sites"]),
 ]

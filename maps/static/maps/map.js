@@ -1,4 +1,5 @@
-/* The public map: vector tiles (Leaflet.VectorGrid), outlines, panel, filters, search, permalinks.
+/* The public map: vector tiles (Leaflet.VectorGrid), outlines, panel, filters, search, permalinks,
+ * and the sites in view as a list (the keyboard's way to them).
  * Every text from the server is set with textContent, never as HTML. */
 (function () {
   "use strict";
@@ -85,6 +86,7 @@
     if (grid && grid._url !== tileUrl()) grid.setUrl(tileUrl());
     if (params.get("site")) openPanel(params.get("site"), false);
     else closePanel(false);
+    scheduleList();
   }
 
   /* ---- the side panel ---- */
@@ -96,6 +98,7 @@
   }
 
   function openPanel(ref, push) {
+    listed.panelFromList = false;
     var url = config.panel.replace("REF", encodeURIComponent(ref));
     fetch(url, {headers: {Accept: "application/json"}}).then(function (response) {
       if (!response.ok) throw new Error("no such site");
@@ -134,8 +137,16 @@
     if (was && push !== false) remember(true);
   }
 
-  document.getElementById("panel-close").addEventListener("click", function () { closePanel(true); });
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") closePanel(true); });
+  // Closed by its user: back to where it was opened from, when that was the list of sites.
+  function dismissPanel() {
+    var was = current.site, fromList = listed.panelFromList;
+    closePanel(true);
+    listed.panelFromList = false;
+    if (fromList && inView.open) (listedButton(was) || inView.querySelector("summary")).focus();
+  }
+
+  document.getElementById("panel-close").addEventListener("click", dismissPanel);
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") dismissPanel(); });
 
   /* ---- search with suggestions ---- */
 
@@ -208,19 +219,145 @@
     else ask();
   });
 
+  /* ---- the sites in view: the features of the map as buttons, while the list is open ---- */
+
+  var inView = document.getElementById("in-view-box");
+  var inViewList = document.getElementById("in-view-list");
+  var inViewHeading = document.getElementById("in-view-heading");
+  var inViewStatus = document.getElementById("in-view-status");
+  var inViewAll = document.getElementById("in-view-all");
+  // cell: the registry number of the clicked square whose sites are listed (else the view's).
+  var listed = {cell: null, timer: null, asked: 0, focusHeading: false, panelFromList: false};
+
+  function viewBbox() {
+    var b = map.getBounds();
+    var west = Math.max(b.getWest(), -180), east = Math.min(b.getEast(), 180),
+      south = Math.max(b.getSouth(), -90), north = Math.min(b.getNorth(), 90);
+    if (!(west < east && south < north)) return null;
+    return [west, south, east, north].map(function (v) { return v.toFixed(5); }).join(",");
+  }
+
+  function listedButton(ref) {
+    var buttons = inViewList.querySelectorAll("button");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].getAttribute("data-ref") === ref) return buttons[i];
+    }
+    return null;
+  }
+
+  function goToSite(site) {
+    map.setView([site.lat, site.lon], site.cell ? 13 : 16);
+    openPanel(site.ref, true);
+    listed.panelFromList = true;
+  }
+
+  function siteButton(site) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "in-view-site";
+    button.setAttribute("data-ref", site.ref);
+    var name = document.createElement("span");
+    name.className = "in-view-name";
+    name.textContent = site.name;
+    var about = document.createElement("span");
+    about.className = "in-view-about";
+    about.textContent = site.category + " · " + site.ref;
+    button.appendChild(name);
+    button.appendChild(document.createTextNode(" "));  // the accessible name's word break
+    button.appendChild(about);
+    button.addEventListener("click", function () { goToSite(site); });
+    return button;
+  }
+
+  function showSites(data) {
+    inViewList.textContent = "";
+    data.sites.forEach(function (site) {
+      var li = document.createElement("li");
+      li.appendChild(siteButton(site));
+      inViewList.appendChild(li);
+    });
+    inViewHeading.textContent = data.heading;
+    inViewHeading.hidden = !data.heading;
+    inViewAll.hidden = !listed.cell;
+    inViewStatus.textContent = data.summary;
+    if (listed.focusHeading && data.heading) inViewHeading.focus();
+    listed.focusHeading = false;
+  }
+
+  function listSites() {
+    clearTimeout(listed.timer);
+    if (!inView.open || !map) return;
+    var params = filterParams();
+    if (listed.cell) {
+      params.set("cell", listed.cell);
+    } else {
+      var bbox = viewBbox();
+      if (!bbox) { showSites({sites: [], heading: "", summary: ""}); return; }
+      params.set("bbox", bbox);
+    }
+    var mine = ++listed.asked;
+    fetch(config.inView + "?" + params.toString(), {headers: {Accept: "application/json"}})
+      .then(function (response) {
+        if (!response.ok) throw new Error("no list");
+        return response.json();
+      })
+      .then(function (data) { if (mine === listed.asked) showSites(data); })
+      .catch(function () {
+        if (mine !== listed.asked) return;
+        inViewList.textContent = "";
+        inViewHeading.hidden = true;
+        inViewStatus.textContent = text.inViewFailed;
+      });
+  }
+
+  // Only while the list is open: a closed list costs no request.
+  function scheduleList() {
+    clearTimeout(listed.timer);
+    if (inView.open) listed.timer = setTimeout(listSites, 300);
+  }
+
+  // A square standing for several sites (a grid cell): list them, to choose one.
+  function showCell(ref) {
+    listed.cell = ref;
+    listed.focusHeading = true;
+    inViewList.textContent = "";
+    inViewHeading.hidden = true;
+    inViewStatus.textContent = text.inViewLoading;
+    if (inView.open) listSites();
+    else inView.open = true;  // its toggle event lists them
+  }
+
+  inView.addEventListener("toggle", function () {
+    if (inView.open) {
+      if (!inViewList.firstChild) inViewStatus.textContent = text.inViewLoading;
+      listSites();
+    } else {
+      clearTimeout(listed.timer);
+      listed.asked++;  // an answer still on its way is dropped
+      listed.cell = null;
+    }
+  });
+  inViewAll.addEventListener("click", function () {
+    listed.cell = null;
+    inView.querySelector("summary").focus();
+    listSites();
+  });
+
   /* ---- filters ---- */
 
   filterForm.addEventListener("change", function () {
     grid.setUrl(tileUrl());
     remember(true);
+    scheduleList();
   });
   filterForm.addEventListener("submit", function (e) {
     e.preventDefault();
     grid.setUrl(tileUrl());
     remember(true);
+    scheduleList();
   });
   filterForm.addEventListener("reset", function () {
-    setTimeout(function () { grid.setUrl(tileUrl()); remember(true); }, 0);
+    setTimeout(function () { grid.setUrl(tileUrl()); remember(true); scheduleList(); }, 0);
   });
 
   /* ---- layers ---- */
@@ -280,12 +417,16 @@
     }).addTo(map);
     grid.on("click", function (e) {
       var p = e.layer.properties || {};
-      if (p.ref) openPanel(p.ref, true);
+      if (p.ref && p.count > 1) showCell(p.ref);
+      else if (p.ref) openPanel(p.ref, true);
       else if (p.count) map.setView(map.mouseEventToLatLng(e.originalEvent), Math.min(map.getZoom() + 3, 18));
     });
 
     applyUrl();
-    map.on("moveend", function () { remember(false); });
+    map.on("moveend", function () {
+      remember(false);
+      if (!listed.cell) scheduleList();
+    });
     window.addEventListener("popstate", applyUrl);
     if (window.matchMedia("(min-width: 700px)").matches) {
       document.getElementById("filters-box").open = true;
