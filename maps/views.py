@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from maps.forms import InViewForm, MapFilterForm, SuggestForm
 from maps.text import dating_text
-from maps.tiles import public_sites, tile_exists, tile_make
+from maps.tiles import MapFilters, public_sites, tile_exists, tile_make
 from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
     area_list_public,
@@ -120,10 +120,13 @@ def tile(request, z: int, x: int, y: int):
     map page asks) may be cached for a day, others must be revalidated."""
     if not tile_exists(z, x, y):
         raise Http404("No such tile.")
-    form = MapFilterForm(request.GET)
-    if not form.is_valid():
-        return _bad_request(form)
-    filters = form.filters()
+    if request.GET.keys() <= {"v"}:  # the unfiltered map, most tiles: no form to build
+        filters = MapFilters()
+    else:
+        form = MapFilterForm(request.GET)
+        if not form.is_valid():
+            return _bad_request(form)
+        filters = form.filters()
     version = public_map_version()
     etag = _tile_etag(version, z, x, y, filters)
     if request.GET.get("v") == version:

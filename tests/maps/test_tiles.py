@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -244,3 +245,19 @@ def test_sessions_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_an_unfiltered_tile_is_the_tile_of_an_empty_filter_form(client, db):
+    """The tile view skips the filter form when no filter is asked (most tiles): the answer
+    must be the one the form gives for empty filters."""
+    HeritageSiteFactory(published=True, sensitivity="S0", location=Point(*ALMATY))
+    HeritageSiteFactory(published=True, sensitivity="S1", location=Point(76.9519, 43.2412))
+    for z in (4, SITES_MIN_ZOOM + 2):
+        plain = client.get(tile_url(*ALMATY, z, v=public_map_version()))
+        caches["tiles"].clear()
+        through_form = client.get(tile_url(*ALMATY, z, year_from="", year_to=""))
+
+        assert plain.status_code == through_form.status_code == 200
+        assert plain.content
+        assert plain.content == through_form.content
+        assert plain["ETag"] == through_form["ETag"]
