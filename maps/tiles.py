@@ -9,12 +9,13 @@ its public point, the cell's centre), never as a pin; S3 sites have no public po
 never appear. Only `public_location` is ever read.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Polygon
 from django.db import connections
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
 from registry.models.aggregates import CELLS_PER_TILE_SHIFT, SITES_MIN_ZOOM, TileCellX, TileCellY
@@ -38,12 +39,17 @@ SELECT ST_AsMVT(t, 'sites', {extent}, 'geom') FROM (
         SELECT q.registry_number AS ref, q.category, q.significance, 'site' AS kind,
                1 AS count, q.public_location AS shape
         FROM ({open}) q
+        WHERE q.public_location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
         UNION ALL
         SELECT min(q.registry_number), (array_agg(q.category ORDER BY q.registry_number))[1],
                (array_agg(q.significance ORDER BY q.registry_number))[1], 'cell', count(*),
                ST_Expand(q.public_location, min(CASE q.sensitivity
                    WHEN 'S1' THEN {s1} ELSE {s2} END))
         FROM ({generalised}) q
+        WHERE ((q.sensitivity || '') = 'S1'
+               AND q.public_location && ST_MakeEnvelope(%s, %s, %s, %s, 4326))
+           OR ((q.sensitivity || '') = 'S2'
+               AND q.public_location && ST_MakeEnvelope(%s, %s, %s, %s, 4326))
         GROUP BY q.public_location
     ) u
 ) t WHERE t.geom IS NOT NULL
@@ -120,11 +126,28 @@ def _mvt(sql: str, params: list) -> bytes:
     return bytes(row) if row else b""
 
 
-def _box(bbox: tuple[float, float, float, float], margin: float) -> Polygon:
+def _widened(bbox: tuple[float, float, float, float], margin: float) -> list[float]:
     west, south, east, north = bbox
-    box = Polygon.from_bbox((west - margin, south - margin, east + margin, north + margin))
-    box.srid = 4326
-    return box
+    return [west - margin, south - margin, east + margin, north + margin]
+
+
+@functools.lru_cache(maxsize=256)
+def _sites_layer_sql(filters: MapFilters) -> tuple[str, tuple]:
+    """The sites layer's statement for these filters, compiled once (the ORM's compiling
+    costs more than a small tile's query); each tile binds its own envelope."""
+    columns = ("registry_number", "category", "significance", "sensitivity", "public_location")
+    # The class is compared as an expression, not the column: otherwise PostgreSQL ANDs the
+    # spatial index with the (status, sensitivity) index, reading half the register's entries.
+    sites = public_sites(filters).alias(kind=Concat("sensitivity", Value("")))
+    pins = sites.filter(kind="S0").values(*columns)
+    squares = sites.filter(kind__in=("S1", "S2")).values(*columns)
+    open_sql, open_params = pins.query.sql_with_params()
+    cell_sql, cell_params = squares.query.sql_with_params()
+    sql = SITES_LAYER_SQL.format(
+        extent=EXTENT, buffer=BUFFER, s1=HALF_CELL["S1"], s2=HALF_CELL["S2"],
+        open=open_sql, generalised=cell_sql,
+    )  # fmt: skip
+    return sql, (tuple(open_params), tuple(cell_params))
 
 
 def sites_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
@@ -132,22 +155,12 @@ def sites_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
     whose centre lies just outside the tile is still drawn, and open sites by the tile alone
     (a dense city's tile must not read the sites of its neighbours)."""
     bbox = tile_bbox(z, x, y)
-    columns = ("registry_number", "category", "significance", "sensitivity", "public_location")
-    # The class is compared as an expression, not the column: otherwise PostgreSQL ANDs the
-    # spatial index with the (status, sensitivity) index, reading half the register's entries.
-    sites = public_sites(filters).alias(kind=Concat("sensitivity", Value("")))
-    pins = sites.filter(kind="S0", public_location__bboverlaps=_box(bbox, 0))
-    squares = sites.filter(
-        Q(kind="S1", public_location__bboverlaps=_box(bbox, HALF_CELL["S1"]))
-        | Q(kind="S2", public_location__bboverlaps=_box(bbox, HALF_CELL["S2"]))
-    )
-    open_sql, open_params = pins.values(*columns).query.sql_with_params()
-    cell_sql, cell_params = squares.values(*columns).query.sql_with_params()
-    sql = SITES_LAYER_SQL.format(
-        extent=EXTENT, buffer=BUFFER, s1=HALF_CELL["S1"], s2=HALF_CELL["S2"],
-        open=open_sql, generalised=cell_sql,
-    )  # fmt: skip
-    return _mvt(sql, [z, x, y, *open_params, *cell_params])
+    sql, (open_params, cell_params) = _sites_layer_sql(filters)
+    params = [
+        z, x, y, *open_params, *_widened(bbox, 0), *cell_params,
+        *_widened(bbox, HALF_CELL["S1"]), *_widened(bbox, HALF_CELL["S2"]),
+    ]  # fmt: skip
+    return _mvt(sql, params)
 
 
 def _cells_sql(z: int, x: int, y: int, counts: QuerySet) -> tuple[str, list]:
