@@ -59,7 +59,7 @@ SELECT ST_AsMVT(t, 'cells', {extent}, 'geom') FROM (
     SELECT q.count::int AS count,
            ST_MakePoint((q.cx - %s + 0.5) * {cell}, (q.cy - %s + 0.5) * {cell}) AS geom
     FROM ({query}) q
-    WHERE q.cx BETWEEN %s AND %s AND q.cy BETWEEN %s AND %s
+    WHERE {level}q.cx BETWEEN %s AND %s AND q.cy BETWEEN %s AND %s
 ) t
 """
 
@@ -166,27 +166,37 @@ def sites_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
 def _cells_sql(z: int, x: int, y: int, counts: QuerySet) -> tuple[str, list]:
     query, params = counts.query.sql_with_params()
     first_x, first_y = x * CELLS, y * CELLS
-    sql = CELLS_LAYER_SQL.format(extent=EXTENT, cell=EXTENT // CELLS, query=query)
+    sql = CELLS_LAYER_SQL.format(extent=EXTENT, cell=EXTENT // CELLS, query=query, level="")
     bounds = [first_x, first_x + CELLS - 1, first_y, first_y + CELLS - 1]
     return sql, [first_x, first_y, *params, *bounds]
 
 
-def cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
-    """Counts per cell from the registry's pre-aggregated table (no scan of the sites)."""
-    level, first_x, first_y = z + CELLS_PER_TILE_SHIFT, x * CELLS, y * CELLS
-    counts = cell_count_list_public().filter(
-        level=level,
-        cx__range=(first_x, first_x + CELLS - 1),
-        cy__range=(first_y, first_y + CELLS - 1),
-    )
+@functools.lru_cache(maxsize=256)
+def _cells_table_sql(filters: MapFilters) -> tuple[str, tuple]:
+    """The counts layer's statement for these filters, compiled once. The tile's level and
+    cell ranges are bound by the outer query; PostgreSQL moves them into the grouped one
+    (they are its grouping columns), so the counts' index still finds the tile's cells."""
     plain = {
         "category__in": filters.categories,
         "significance__in": filters.significances,
         "region_id__in": filters.region_ids,
     }
-    counts = counts.filter(**{lookup: values for lookup, values in plain.items() if values})
-    counts = counts.values("cx", "cy").annotate(count=Sum("n")).order_by()
-    return _mvt(*_cells_sql(z, x, y, counts))
+    counts = cell_count_list_public().filter(
+        **{lookup: values for lookup, values in plain.items() if values}
+    )
+    counts = counts.values("level", "cx", "cy").annotate(count=Sum("n")).order_by()
+    query, params = counts.query.sql_with_params()
+    level = "q.level = %s AND "
+    sql = CELLS_LAYER_SQL.format(extent=EXTENT, cell=EXTENT // CELLS, query=query, level=level)
+    return sql, tuple(params)
+
+
+def cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+    """Counts per cell from the registry's pre-aggregated table (no scan of the sites)."""
+    level, first_x, first_y = z + CELLS_PER_TILE_SHIFT, x * CELLS, y * CELLS
+    sql, params = _cells_table_sql(filters)
+    bounds = [first_x, first_x + CELLS - 1, first_y, first_y + CELLS - 1]
+    return _mvt(sql, [first_x, first_y, *params, level, *bounds])
 
 
 def live_cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
