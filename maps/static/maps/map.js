@@ -26,6 +26,13 @@
   var map, grid, regions, districts;
   var current = {site: null};
 
+  function textSpan(className, text) {  // server text as text, never as HTML
+    var span = document.createElement("span");
+    span.className = className;
+    span.textContent = text;
+    return span;
+  }
+
   function interpolate(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
@@ -163,14 +170,8 @@
       var li = document.createElement("li");
       li.id = "suggestion-" + i;
       li.setAttribute("role", "option");
-      var name = document.createElement("span");
-      name.className = "suggestion-name";
-      name.textContent = item.name;
-      var where = document.createElement("span");
-      where.className = "suggestion-where";
-      where.textContent = item.region + " · " + item.ref;
-      li.appendChild(name);
-      li.appendChild(where);
+      li.appendChild(textSpan("suggestion-name", item.name));
+      li.appendChild(textSpan("suggestion-where", item.region + " · " + item.ref));
       li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
       list.appendChild(li);
     });
@@ -256,15 +257,9 @@
     button.type = "button";
     button.className = "in-view-site";
     button.setAttribute("data-ref", site.ref);
-    var name = document.createElement("span");
-    name.className = "in-view-name";
-    name.textContent = site.name;
-    var about = document.createElement("span");
-    about.className = "in-view-about";
-    about.textContent = site.category + " · " + site.ref;
-    button.appendChild(name);
+    button.appendChild(textSpan("in-view-name", site.name));
     button.appendChild(document.createTextNode(" "));  // the accessible name's word break
-    button.appendChild(about);
+    button.appendChild(textSpan("in-view-about", site.category + " · " + site.ref));
     button.addEventListener("click", function () { goToSite(site); });
     return button;
   }
