@@ -5,6 +5,7 @@ Filter and order on `public_location` only: a tiny bbox on the exact location wo
 sensitive site by whether it appears, even with its coordinates hidden.
 """
 
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -99,8 +100,14 @@ def public_map_version() -> str:
 
     The time is part of it so that a re-created table (tests, a restore) never repeats one.
     """
-    rows = PublicMapVersion.objects.filter(pk=1).values_list("version", "changed_at")
-    row = next(iter(rows), None)  # not first(): no ORDER BY to compile, on every tile
+    # Every tile asks, so plain SQL (the ORM took 0.5 ms to build this query), on the database
+    # the router gives (a replica for the public, heritage/routers.py).
+    using = router.db_for_read(PublicMapVersion)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, changed_at FROM {PublicMapVersion._meta.db_table} WHERE id = 1"
+        )
+        row = cursor.fetchone()
     return f"{row[0]}.{row[1].timestamp():.0f}" if row else "0"
 
 
