@@ -140,3 +140,15 @@ def test_a_database_failure_during_a_file_export_is_raised_as_itself(sites, tmp_
         exports.export_file(failing, "gpkg", geometry="public_location", exact=False)
 
     assert set(Path(tempfile.gettempdir()).glob("mura-export-*")) == before
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "shp.zip"])
+def test_an_export_matching_nothing_is_an_empty_layer(client, sites, tmp_path, fmt):
+    path = tmp_path / f"none.{fmt}"
+    path.write_bytes(download(client, fmt, category="monumental_art"))
+
+    info = pyogrio.read_info(f"/vsizip/{path}" if fmt == "shp.zip" else path)
+
+    assert info["features"] == 0
+    assert info["geometry_type"] == "Point"
+    assert "registry_number" in info["fields"] or "reg_number" in info["fields"]
