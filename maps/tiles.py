@@ -104,10 +104,11 @@ def tile_bbox(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
-def public_sites(filters: MapFilters) -> QuerySet:
-    """The public projection narrowed by the map's filters, unordered: what the tiles draw and
-    the list of sites in view (maps/views.py) shows."""
+def public_sites(filters: MapFilters, bbox: tuple[float, ...] | None = None) -> QuerySet:
+    """The public projection narrowed by the map's filters (and a lon/lat box), unordered:
+    what the tiles draw and the list of sites in view (maps/views.py) shows."""
     query = SiteQuery(
+        bbox=bbox,
         categories=filters.categories,
         significances=filters.significances,
         region_ids=filters.region_ids,

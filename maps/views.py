@@ -7,7 +7,6 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import caches
 from django.db.models import CharField, Func, QuerySet, Subquery, Value
@@ -256,12 +255,10 @@ def _in_view_sites(form: InViewForm) -> QuerySet:
     """The filtered public sites in the asked extent, or those sharing the generalised square
     (one per grid cell, as the tiles draw it) of the site `cell`. Only public points are read:
     an unpublished, open (S0) or withheld (S3) site has no square, so its list is empty."""
-    sites = public_sites(form.filters())
     bbox = form.cleaned_data["bbox"]
     if bbox is not None:
-        box = Polygon.from_bbox(bbox)
-        box.srid = 4326
-        return sites.filter(public_location__bboverlaps=box)
+        return public_sites(form.filters(), bbox=bbox)
+    sites = public_sites(form.filters())
     # The class as an expression, not the column (see maps/tiles.py: the spatial index alone).
     square = (
         site_list_public()
