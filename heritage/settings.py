@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "registry.api.errors.JsonErrorsMiddleware",  # /api/ and /ogc/ answer JSON, even 404/500
     "heritage.middleware.RejectNulMiddleware",  # 400, not a database error, for NUL bytes
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "heritage.middleware.SameForEveryoneMiddleware",  # outside sessions/locale: @same_for_everyone
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

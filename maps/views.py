@@ -19,6 +19,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from heritage.middleware import same_for_everyone
 from maps.forms import InViewForm, MapFilterForm, SuggestForm
 from maps.text import dating_text
 from maps.tiles import MapFilters, public_sites, tile_exists, tile_make
@@ -113,6 +114,7 @@ def _tile_etag(version: str, z: int, x: int, y: int, filters) -> str:
 
 
 @require_GET
+@same_for_everyone
 def tile(request, z: int, x: int, y: int):
     """A vector tile. Its ETag is derived from the public map's version, so any publish,
     edit or withdrawal changes every ETag; a URL carrying the current version (`v`, as the

@@ -94,6 +94,22 @@ def test_a_tile_of_the_current_version_comes_from_nginx_the_second_time(nginx):
     assert second[1]["ETag"] == first[1]["ETag"]
 
 
+def test_visitors_with_other_languages_and_cookies_share_nginxs_copy_of_a_tile(nginx):
+    """A tile is the same for everyone: one cached copy per URL, not one per Accept-Language
+    string or cookie jar (Vary would make nginx keep a copy for each)."""
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    url = f"{nginx}{TILE}?v={public_map_version()}"
+
+    first = _get(url, **{"Accept-Language": "kk", "Cookie": "django_language=kk"})
+    second = _get(url, **{"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8"})
+    third = _get(url, **{"Accept-Language": "en", "Cookie": "csrftoken=abc; django_language=en"})
+
+    assert first[1]["X-Cache-Status"] == "MISS"
+    assert second[1]["X-Cache-Status"] == third[1]["X-Cache-Status"] == "HIT"
+    assert first[2] == second[2] == third[2] != b""
+    assert "Vary" not in first[1]
+
+
 def test_a_tile_without_the_version_is_always_asked_of_the_app(nginx):
     url = f"{nginx}{TILE}"
 

@@ -238,6 +238,7 @@ def test_a_bad_filter_is_refused(client, db):
 
     assert response.status_code == 400
     assert "category" in response.json()["errors"]
+    assert "Accept-Language" in response["Vary"]  # the message is in the visitor's language
 
 
 def test_sessions_run_without_jit(db):

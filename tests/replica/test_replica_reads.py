@@ -224,6 +224,19 @@ def test_a_map_tile_and_its_version_come_from_the_same_server(primary, replica, 
     assert current[1] not in {etag for _, etag in lagging}
 
 
+def test_a_tile_varies_with_nothing_a_visitor_sends(primary, replica, app):
+    """Choosing the replica reads the visitor's session; a shared cache (nginx) must still
+    keep one copy of a tile for everyone, not one per cookie jar or language."""
+    request = urllib.request.Request(
+        app.url(tile_url(68.28, 43.30, 6)),
+        headers={"Accept-Language": "ru", "Cookie": "django_language=ru; csrftoken=x"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+        assert "Vary" not in response.headers
+        assert "Content-Language" not in response.headers
+
+
 # Every public door reads the replica (the search with a one-letter typo needs the lowered
 # similarity threshold, which must be set on the replica's connection, not the primary's).
 PUBLIC_DOORS = [
