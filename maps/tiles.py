@@ -14,10 +14,11 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Polygon
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Count, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
+from registry.models import PublicSite
 from registry.models.aggregates import CELLS_PER_TILE_SHIFT, SITES_MIN_ZOOM, TileCellX, TileCellY
 from registry.projection import GRID_DEGREES
 from registry.search import SiteQuery, sites_filter
@@ -121,7 +122,8 @@ def public_sites(filters: MapFilters, bbox: tuple[float, ...] | None = None) -> 
 def _mvt(sql: str, params: list) -> bytes:
     # On the database the router gives public reads (a replica), the one this request read
     # the map's version from (heritage/routers.py). JIT is off for every session (settings).
-    with connections[site_list_public().db].cursor() as cursor:
+    # Asked of the router directly: building a queryset to learn its database cost 0.15 ms.
+    with connections[router.db_for_read(PublicSite)].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()[0]
     return bytes(row) if row else b""
