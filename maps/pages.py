@@ -8,9 +8,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maps.text import GENERALISATION, dating_text
+from maps.text import GENERALISATION, dating_text, og_locale
 from maps.tiles import HALF_CELL
-from maps.views import osm_layers
+from maps.views import leaflet_text, osm_layers
 from registry.models.sites import PublicSite
 from registry.selectors import (
     designation_list_public,
@@ -22,14 +22,15 @@ from registry.selectors import (
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def _names(site: PublicSite) -> list[tuple[str, str]]:
-    """The site's name in each language other than the one shown, where it differs."""
+def _names(site: PublicSite) -> list[tuple[str, str, str]]:
+    """The site's name in each language other than the one shown, where it differs, with that
+    language's code (for `lang`, so a screen reader reads it in its own language) and name."""
     shown, current = site.name, get_language()
     names = []
     for lang in ("kk", "ru", "en"):
         name = getattr(site, f"name_{lang}")
         if name and lang != current and name != shown:
-            names.append((LANGUAGE_NAMES[lang], name))
+            names.append((lang, LANGUAGE_NAMES[lang], name))
     return names
 
 
@@ -75,6 +76,8 @@ def site_detail(request, number: str):
         "primary": next((p for p in photos if p.is_primary), None) or photos.first(),
         "zones": _zones_geojson(site) if site.sensitivity == "S0" else None,
         "url": request.build_absolute_uri(site_path(site.registry_number)),
+        "og_locale": og_locale(),
+        "leaflet_text": leaflet_text(),
         "site_map": _site_map(site),
         "leaflet_overrides": {
             "TILES": [],

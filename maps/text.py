@@ -1,8 +1,11 @@
 """Wording shared by the map panel and the site pages, in the chosen language."""
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+# Open Graph wants language_TERRITORY (a bare "kk" is not a locale there).
+OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_US"}
 
 GENERALISATION = {
     "S0": gettext_lazy("The position shown is the exact position of the site."),
@@ -18,6 +21,10 @@ GENERALISATION = {
         "To protect the site, its position is withheld: only its region is published."
     ),
 }
+
+
+def og_locale() -> str:
+    return OG_LOCALES.get(get_language(), OG_LOCALES["kk"])
 
 
 def year_text(year: int) -> str:

@@ -15,13 +15,13 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResp
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from heritage.middleware import same_for_everyone
 from maps.forms import InViewForm, MapFilterForm, SuggestForm
-from maps.text import dating_text
+from maps.text import dating_text, og_locale
 from maps.tiles import MapFilters, public_sites, tile_exists, tile_make
 from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
@@ -67,12 +67,28 @@ def osm_layers() -> list[dict]:
     ]
 
 
-def _map_text() -> dict[str, str]:
-    """Interface words the map's script needs, in the chosen language."""
+def leaflet_text() -> dict[str, str]:
+    """Leaflet's own control words (it knows only English), for maps/static/maps/controls.js."""
+    return {
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "layers": _("Layers"),
+        "leaflet": _("A JavaScript library for interactive maps"),
+        "metres": pgettext("unit on the map's scale", "m"),
+        "kilometres": pgettext("unit on the map's scale", "km"),
+    }
+
+
+def _map_text() -> dict:
+    """Interface words the map's script needs, in the chosen language; the count of
+    suggestions (at most SUGGESTIONS) in its plural form for every possible number."""
     return {
         "outlines": _("Regions and districts (offline)"),
         "noResults": _("No site found."),
-        "results": _("%(count)s sites found."),
+        "results": {
+            str(n): ngettext("%(count)s site found.", "%(count)s sites found.", n) % {"count": n}
+            for n in range(1, SUGGESTIONS + 1)
+        },
         "photoBy": _("Photo: %(author)s, %(licence)s"),
         "withheld": _("The position of this site is withheld; it is not shown on the map."),
         "inViewLoading": _("Loading the list of sites…"),
@@ -100,6 +116,8 @@ def home(request):
         "config": config,
         "regions": regions,
         "map_text": _map_text(),
+        "leaflet_text": leaflet_text(),
+        "og_locale": og_locale(),
         "leaflet_overrides": {
             "TILES": [],
             "RESET_VIEW": False,

@@ -337,3 +337,61 @@ def test_a_square_standing_for_several_sites_lists_them_to_choose_one(
     assert page.locator("#panel-name").text_content() == "Barrow B"
     assert page.evaluate("window.muraMap.getZoom()") == 13
     assert recorder.errors == []
+
+
+def test_switching_language_keeps_the_view_and_the_filters(page, live_site, sites):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    _open(page, live_site, "?z=9&lat=43.3&lon=68.27")
+    page.get_by_label("Archaeology").check()
+    _zoom_to(page, 76.95, 43.25, 11)
+
+    with page.expect_navigation():
+        page.select_option("#language-select", "ru")
+    page.wait_for_selector("body[data-map-ready=true]")
+    centre = page.evaluate("window.muraMap.getCenter()")
+
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert "category=archaeology" in page.url
+    assert page.locator("input[name=category][value=archaeology]").is_checked()
+    assert page.evaluate("window.muraMap.getZoom()") == 11
+    assert (centre["lng"], centre["lat"]) == (pytest.approx(76.95), pytest.approx(43.25))
+
+
+def test_back_and_forward_show_the_panel_their_address_names(page, live_site, sites):
+    recorder = _open(page, live_site, f"?z=15&lat={YASAWI[1]}&lon={YASAWI[0]}")
+    ref = sites["yasawi"].registry_number
+    _click_site(page, *YASAWI)
+    page.wait_for_selector("#panel:not([hidden])")
+    page.locator("#panel-close").click()
+    _zoom_to(page, 68.2800, 43.3000, 13)
+
+    page.go_back()
+    page.wait_for_selector("#panel:not([hidden])", timeout=5000)
+    with_panel = page.url
+    page.go_back()
+    page.wait_for_selector("#panel", state="hidden", timeout=5000)
+    before_it = page.url
+    page.go_forward()
+    page.wait_for_selector("#panel:not([hidden])", timeout=5000)
+
+    assert f"site={ref}" in with_panel
+    assert "site=" not in before_it
+    assert f"site={ref}" in page.url
+    assert page.locator("#panel-name").text_content() == "Mausoleum of Khoja Ahmed Yasawi"
+    assert recorder.errors == []
+
+
+def test_leaflets_controls_speak_the_chosen_language(page, live_site, sites):
+    english = ("Zoom in", "Zoom out", "Layers", "JavaScript library", " km", " m<")
+    page.context.add_cookies([{"name": "django_language", "value": "kk", "url": live_site.url}])
+    _open(page, live_site)
+    controls = page.locator(".leaflet-control-container").inner_html()
+    page.goto(f"{live_site.url}/sites/{sites['yasawi'].registry_number}/")
+    page.wait_for_selector("#site-map .leaflet-control-zoom-in")
+    site_controls = page.locator(".leaflet-control-container").inner_html()
+
+    for html in (controls, site_controls):
+        assert 'title="Жақындату"' in html
+        assert 'title="Қабаттар"' in html
+        assert " км" in html or " м<" in html
+        assert not [word for word in english if word in html]

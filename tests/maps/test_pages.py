@@ -1,7 +1,10 @@
 """Site pages, the 404 page, the sitemap, the panel, search suggestions and languages."""
 
 import io
+import json
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
@@ -9,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from registry.models import Designation, ProtectionZone
+from registry.models import Designation, HeritageSite, ProtectionZone
 from registry.services.photos import photo_add
 from tests.factories import HeritageSiteFactory, UserFactory
 
@@ -229,3 +232,55 @@ def test_kazakh_dates_and_numbers_use_kazakh_formats(client, db):
     html = _in(client, "kk").get(reverse("maps:site-detail", args=[site.registry_number]))
 
     assert "б.з.д. 12\xa0000" in html.content.decode()
+
+
+def test_kazakh_dates_write_the_month_in_lower_case(client, db):
+    published = datetime(2024, 3, 5, 12, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+    site = HeritageSiteFactory(published=True)
+    HeritageSite.objects.filter(pk=site.pk).update(published_at=published)
+
+    html = _in(client, "kk").get(reverse("maps:site-detail", args=[site.registry_number]))
+
+    assert "5 наурыз 2024 ж." in html.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "locale"), [("kk", "kk_KZ"), ("ru", "ru_RU"), ("en", "en_US")]
+)
+def test_open_graph_locales_name_a_language_and_a_territory(client, yasawi, language, locale):
+    site_page = _in(client, language).get(
+        reverse("maps:site-detail", args=[yasawi.registry_number])
+    )
+    home = _in(client, language).get(reverse("maps:home"))
+
+    for html in (site_page.content.decode(), home.content.decode()):
+        assert f'<meta property="og:locale" content="{locale}">' in html
+
+
+def test_the_names_in_other_languages_are_marked_with_their_language(client, yasawi):
+    html = _in(client, "ru").get(reverse("maps:site-detail", args=[yasawi.registry_number]))
+    html = html.content.decode()
+
+    assert '<span lang="kk">Қазақша: Қожа Ахмет Ясауи кесенесі</span>' in html
+    assert '<span lang="en">English: Mausoleum of Khoja Ahmed Yasawi</span>' in html
+    assert 'lang=""' not in html
+
+
+def _map_text(client, language) -> dict:
+    html = _in(client, language).get(reverse("maps:home")).content.decode()
+    return json.loads(re.search(r'id="map-text"[^>]*>([^<]*)<', html).group(1))
+
+
+def test_the_count_of_suggestions_agrees_with_its_number(client, db):
+    english, russian = _map_text(client, "en"), _map_text(client, "ru")
+
+    assert english["results"]["1"] == "1 site found."
+    assert english["results"]["8"] == "8 sites found."
+    assert russian["results"]["2"] == "Найдено объектов: 2."
+
+
+def test_the_russian_period_filter_reads_from_year_to_year(client, db):
+    html = _in(client, "ru").get(reverse("maps:home")).content.decode()
+
+    assert "С года <input" in html
+    assert "До года <input" in html

@@ -1,8 +1,13 @@
-/* The language menu applies itself on change; its button stays for browsers without script. */
+/* The language menu applies itself on change; its button stays for browsers without script.
+ * It comes back to the address as it is now: the map keeps its view, filters and open site
+ * in the address (history.replaceState), which the server-rendered `next` does not know. */
 (function () {
   "use strict";
   var select = document.getElementById("language-select");
   if (!select) return;
-  select.form.querySelector(".language-go").hidden = true;
-  select.addEventListener("change", function () { select.form.submit(); });
+  var form = select.form;
+  function keepPlace() { form.elements.next.value = location.pathname + location.search; }
+  form.querySelector(".language-go").hidden = true;
+  form.addEventListener("submit", keepPlace);
+  select.addEventListener("change", function () { keepPlace(); form.submit(); });
 })();

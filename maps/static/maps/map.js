@@ -24,7 +24,9 @@
     ensemble: "#117a65", sacred: "#c0392b", history: "#b7950b"
   };
   var map, grid, regions, districts;
-  var current = {site: null};
+  // restoring: the view is being set from the address (back/forward), which must not be
+  // rewritten with the state it replaces.
+  var current = {site: null, restoring: false};
 
   function textSpan(className, text) {  // server text as text, never as HTML
     var span = document.createElement("span");
@@ -89,7 +91,8 @@
   function applyUrl() {
     var params = new URLSearchParams(location.search);
     setFilters(params);
-    applyView();
+    current.restoring = true;
+    try { applyView(); } finally { current.restoring = false; }
     if (grid && grid._url !== tileUrl()) grid.setUrl(tileUrl());
     if (params.get("site")) openPanel(params.get("site"), false);
     else closePanel(false);
@@ -177,7 +180,7 @@
     });
     list.hidden = items.length === 0;
     input.setAttribute("aria-expanded", items.length ? "true" : "false");
-    status.textContent = items.length ? interpolate(text.results, {count: items.length}) : text.noResults;
+    status.textContent = items.length ? text.results[items.length] : text.noResults;
   }
 
   function highlight(i) {
@@ -419,7 +422,7 @@
 
     applyUrl();
     map.on("moveend", function () {
-      remember(false);
+      if (!current.restoring) remember(false);
       if (!listed.cell) scheduleList();
     });
     window.addEventListener("popstate", applyUrl);
