@@ -1,6 +1,7 @@
 """The public map in a real browser (Debian's Chromium via Playwright) against a live server."""
 
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -395,3 +396,29 @@ def test_leaflets_controls_speak_the_chosen_language(page, live_site, sites):
         assert 'title="Қабаттар"' in html
         assert " км" in html or " м<" in html
         assert not [word for word in english if word in html]
+
+
+def test_on_a_phone_a_chosen_site_is_shown_above_the_panel(browser, live_site, sites):
+    # A 667 px high phone: the panel takes the lower half of the map, where its centre is.
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True)
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    page = context.new_page()
+    recorder = _open(page, live_site)
+
+    page.fill("#search-input", "Yasawi")
+    page.wait_for_selector("#search-suggestions li")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+    point = page.evaluate(f"window.muraMap.latLngToContainerPoint([{YASAWI[1]}, {YASAWI[0]}])")
+    map_box, panel_box = page.locator("#map").bounding_box(), page.locator("#panel").bounding_box()
+    url = page.url
+    context.close()
+
+    assert panel_box["y"] > map_box["y"] + map_box["height"] / 3  # the phone's bottom panel
+    assert 0 < point["y"] < panel_box["y"] - map_box["y"] - 20  # clear above it
+    assert 0 < point["x"] < map_box["width"]
+    # The address keeps the view as moved: its centre south of the site, which sits above it.
+    assert "site=" in url
+    assert float(parse_qs(urlsplit(url).query)["lat"][0]) < YASAWI[1] - 0.0005
+    assert recorder.errors == []

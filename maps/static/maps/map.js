@@ -107,7 +107,8 @@
     document.getElementById(id).textContent = value || "—";
   }
 
-  function openPanel(ref, push) {
+  // `at`: the site's place on the map, moved out from under the panel once it is open.
+  function openPanel(ref, push, at) {
     listed.panelFromList = false;
     var url = config.panel.replace("REF", encodeURIComponent(ref));
     fetch(url, {headers: {Accept: "application/json"}}).then(function (response) {
@@ -137,7 +138,23 @@
       panel.hidden = false;
       panel.focus();
       if (push !== false) remember(true);
+      keepClearOfPanel(at);  // after: its move is kept in the entry just made
     }).catch(function () { closePanel(false); });
+  }
+
+  // The panel covers the map's lower half on a phone, its right side on a desktop: a site
+  // under it is moved to the middle of the part of the map left uncovered.
+  function keepClearOfPanel(latlng) {
+    if (!latlng) return;
+    var box = map.getContainer().getBoundingClientRect();
+    var cover = panel.getBoundingClientRect();
+    var point = map.latLngToContainerPoint(latlng);
+    var left = cover.left - box.left, top = cover.top - box.top, margin = 24;
+    var covered = point.x > left - margin && point.x < cover.right - box.left + margin &&
+      point.y > top - margin && point.y < cover.bottom - box.top + margin;
+    if (!covered) return;
+    if (top > margin) map.panBy([0, point.y - top / 2], {animate: false});
+    else map.panBy([point.x - left / 2, 0], {animate: false});
   }
 
   function closePanel(push) {
@@ -197,9 +214,10 @@
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.value = item.name;
-    if (item.lat !== null) map.setView([item.lat, item.lon], item.cell ? 13 : 16);
+    var at = item.lat !== null ? L.latLng(item.lat, item.lon) : null;
+    if (at) map.setView(at, item.cell ? 13 : 16, {animate: false});
     else status.textContent = text.withheld;
-    openPanel(item.ref, true);
+    openPanel(item.ref, true, at);
   }
 
   function ask() {
@@ -250,8 +268,9 @@
   }
 
   function goToSite(site) {
-    map.setView([site.lat, site.lon], site.cell ? 13 : 16);
-    openPanel(site.ref, true);
+    var at = L.latLng(site.lat, site.lon);
+    map.setView(at, site.cell ? 13 : 16, {animate: false});
+    openPanel(site.ref, true, at);
     listed.panelFromList = true;
   }
 
@@ -416,7 +435,7 @@
     grid.on("click", function (e) {
       var p = e.layer.properties || {};
       if (p.ref && p.count > 1) showCell(p.ref);
-      else if (p.ref) openPanel(p.ref, true);
+      else if (p.ref) openPanel(p.ref, true, map.mouseEventToLatLng(e.originalEvent));
       else if (p.count) map.setView(map.mouseEventToLatLng(e.originalEvent), Math.min(map.getZoom() + 3, 18));
     });
 
