@@ -3,7 +3,9 @@ records; everyone else reads the public projection. Decided here once for the AP
 exports and screening."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import QuerySet
 
@@ -22,9 +24,13 @@ exact_reads = logging.getLogger("registry.exact_reads")
 @dataclass(frozen=True)
 class Door:
     sites: QuerySet
-    zones: QuerySet
+    zone_list: Callable[[], QuerySet]  # built on use: most requests read sites only
     exact: bool  # full records with exact geometry
     staff: bool  # may filter by status (drafts are theirs to see)
+
+    @property
+    def zones(self) -> QuerySet:
+        return self.zone_list()
 
     @property
     def geometry(self) -> str:
@@ -33,16 +39,17 @@ class Door:
 
 def door_for(user) -> Door:
     if user.is_authenticated and (is_administrator(user) or is_officer(user) or is_reviewer(user)):
-        return Door(site_list_for_staff(user=user), zone_list_for_staff(user=user), True, True)
+        zones = partial(zone_list_for_staff, user=user)
+        return Door(site_list_for_staff(user=user), zones, True, True)
     if user.is_authenticated and granted_exact_locations(user):
-        return Door(site_list_exact_published(), zone_list_public(), True, False)
+        return Door(site_list_exact_published(), zone_list_public, True, False)
     # Region and district outlines (up to 60 kB each) are never serialised: not fetched.
     public = (
         site_list_public()
         .select_related("region", "district", "typology")
         .defer("region__geom", "district__geom")
     )
-    return Door(public, zone_list_public(), False, False)
+    return Door(public, zone_list_public, False, False)
 
 
 def log_exact_read(user, what: str, count: int | None = None) -> None:

@@ -44,7 +44,10 @@ class ApiView(APIView):
             )
 
     def door(self) -> Door:
-        return door_for(self.request.user)
+        """Decided once per request: building the door's querysets is not free."""
+        if getattr(self, "_door", None) is None:
+            self._door = door_for(self.request.user)
+        return self._door
 
     def params(self, serializer_class, data=None):
         door = self.door()

@@ -19,6 +19,7 @@ MAX_DISTANCE_M = 1_000_000  # 1,000 km: more than that is "everything"
 YEAR_MIN, YEAR_MAX = YEAR_VALIDATORS[0].limit_value, YEAR_VALIDATORS[1].limit_value
 NUMBER = r"-?\d+(\.\d+)?"
 BBOX_PATTERN = rf"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
+AREA_LEVELS = {"region": AdminArea.Level.REGION, "district": AdminArea.Level.DISTRICT}
 
 
 def _django_errors(exc: DjangoValidationError, field: str) -> serializers.ValidationError:
@@ -124,10 +125,14 @@ class SiteFilterParams(serializers.Serializer):
         except DjangoValidationError as exc:
             raise _django_errors(exc, "near") from None
 
-    def _ids(self, model_filter, codes, field):
+    def _ids(self, codes: list[str], field: str) -> tuple[int, ...]:
         if not codes:
             return ()
-        found = dict(model_filter.filter(code__in=codes).values_list("code", "id"))
+        if field == "typology":
+            known = Typology.objects.all()
+        else:
+            known = AdminArea.objects.filter(level=AREA_LEVELS[field])
+        found = dict(known.filter(code__in=codes).values_list("code", "id"))
         unknown = [c for c in codes if c not in found]
         if unknown:
             raise serializers.ValidationError(
@@ -144,11 +149,8 @@ class SiteFilterParams(serializers.Serializer):
             raise serializers.ValidationError({"date_from": "must not be after date_to."})
         if attrs.get("status") and not self.context.get("staff"):
             raise serializers.ValidationError({"status": "only staff may filter by status."})
-        regions = AdminArea.objects.filter(level=AdminArea.Level.REGION)
-        districts = AdminArea.objects.filter(level=AdminArea.Level.DISTRICT)
-        attrs["region_ids"] = self._ids(regions, attrs.get("region", []), "region")
-        attrs["district_ids"] = self._ids(districts, attrs.get("district", []), "district")
-        attrs["typology_ids"] = self._ids(Typology.objects, attrs.get("typology", []), "typology")
+        for field in ("region", "district", "typology"):
+            attrs[f"{field}_ids"] = self._ids(attrs.get(field, []), field)
         return attrs
 
     def site_query(self) -> SiteQuery:

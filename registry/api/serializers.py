@@ -16,7 +16,6 @@ from registry.models import (
     HeritageSite,
     ProtectionZone,
     PublicSite,
-    Typology,
 )
 from registry.projection import GENERALISATION
 from registry.services.exports import X, Y
@@ -137,8 +136,9 @@ class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=0)
 
 
-# What a list row holds: SUMMARY with ids for the codes, plus lon/lat (None: no public point).
-LISTED = [f"{name}_id" if name in ("typology", "region", "district") else name for name in SUMMARY]
+# What a list row holds: SUMMARY with the codes joined in, plus lon/lat (None: no public point).
+CODED = ("typology", "region", "district")
+LISTED = [f"{name}__code" if name in CODED else name for name in SUMMARY]
 LISTED.remove("location_generalisation")
 STAFF_LISTED = ["status", "location_approximate"]
 
@@ -151,29 +151,18 @@ def feature_rows(sites, *, exact: bool):
     return sites.annotate(lon=X(geometry), lat=Y(geometry)).values(*columns)
 
 
-def _codes(model, ids: set) -> dict:
-    ids.discard(None)
-    if not ids:
-        return {}
-    return dict(model.objects.filter(id__in=ids).order_by().values_list("id", "code"))
-
-
 def features(rows: list[dict], *, exact: bool) -> list[dict]:
     """GeoJSON features of `feature_rows`, as `Staff`/`PublicSiteFeatureSerializer` make them.
 
-    Codes of typologies and areas come from one small query each, not a join per row;
-    coordinates are rounded as the serializers' GeometryField rounds them."""
-    typologies = _codes(Typology, {row["typology_id"] for row in rows})
-    areas = _codes(AdminArea, {row[key] for row in rows for key in ("region_id", "district_id")})
-    codes = {"typology": typologies, "region": areas, "district": areas}
+    Coordinates are rounded as the serializers' GeometryField rounds them."""
     precision = 7 if exact else 6
     result = []
     for row in rows:
         lon, lat = row.pop("lon"), row.pop("lat")
         properties = {}
         for name in SUMMARY[1:]:
-            if name in codes:
-                properties[name] = codes[name].get(row[f"{name}_id"])
+            if name in CODED:
+                properties[name] = row[f"{name}__code"]
             elif name == "location_generalisation":
                 properties[name] = GENERALISATION[row["sensitivity"]]
             else:

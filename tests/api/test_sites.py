@@ -82,11 +82,16 @@ def test_the_public_cannot_filter_by_status(client, db):
     assert "status" in response.json()["errors"]
 
 
-def test_a_page_of_sites_costs_the_same_three_queries_whatever_its_size(
-    client, sensitive_site, django_assert_num_queries
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"near": "76.95,43.24", "ordering": "distance"}],
+    ids=["list", "nearest"],
+)
+def test_a_page_of_sites_costs_one_query_whatever_its_size(
+    client, sensitive_site, django_assert_num_queries, params
 ):
-    """The page, then the codes of its typologies and of its regions and districts: no query
-    per site, and no count."""
+    """The codes of typologies, regions and districts are joined into the page's query: no
+    query per site or per code, and no count."""
     typologies = list(Typology.objects.all()[:3])
     for i in range(11):
         place = ALMATY if i % 2 else None
@@ -96,14 +101,16 @@ def test_a_page_of_sites_costs_the_same_three_queries_whatever_its_size(
             typology=typologies[i % 3],
             **{"location": place} if place else {},
         )
+    districts = {site.district.code for site in PublicSite.objects.select_related("district")}
 
-    with django_assert_num_queries(3):
-        response = sites(client)
+    with django_assert_num_queries(1):
+        response = sites(client, **params)
 
     features = response.json()["features"]
     assert len(features) == 12
     assert {f["properties"]["typology"] for f in features} == {t.code for t in typologies} | {None}
     assert {f["properties"]["region"] for f in features} == {"KZ75", "KZ61"}
+    assert {f["properties"]["district"] for f in features} == districts
 
 
 def test_following_next_walks_every_site_once(client, db):
