@@ -2,12 +2,10 @@
 
 import re
 
-from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from registry.models import HeritageSite
-from registry.services.sites import site_create
 from tests.imports.files import ALMATY, GOOD, OTRAR, csv_lonlat, write
 from tests.officer.test_officer_flow import client_for
 
@@ -80,17 +78,10 @@ def test_the_form_caps_the_rows_it_processes_synchronously(people, tmp_path, set
     assert not HeritageSite.objects.exists()
 
 
-def test_the_report_speaks_the_officers_language(people, tmp_path):
+def test_the_report_speaks_the_officers_language(people, existing_otrar, tmp_path):
     """A possible duplicate, listed in Kazakh: headings, and the distance's unit."""
-    officer = people["officer_in"]
-    existing = site_create(
-        fields={"name_kk": "Отырар қалашығы", "name_ru": "Городище Отрар",
-                "category": "archaeology", "significance": "republican",
-                "location": Point(*OTRAR, srid=4326)},
-        created_by=officer,
-    )  # fmt: skip
     near = GOOD[0] | {"name_kk": "Отырар қаласы", "lonlat": (OTRAR[0] + 0.003, OTRAR[1])}
-    client = client_for(officer)
+    client = client_for(people["officer_in"])
     client.cookies["django_language"] = "kk"
 
     response = client.post(URL, {"file": _upload(csv_lonlat(tmp_path / "a.csv", [near]))})
@@ -98,6 +89,6 @@ def test_the_report_speaks_the_officers_language(people, tmp_path):
 
     assert response.status_code == 200
     assert "Ықтимал қайталанулар" in page
-    assert existing.registry_number in page
+    assert existing_otrar.registry_number in page
     assert re.search(r"<td>2\d\d м</td>", page)  # about 245 m east
     assert " m</td>" not in page

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 
 from registry.models import HeritageSite, RegistrySequence
 from registry.services.imports import ImportRefused, sites_import
-from registry.services.sites import site_create
 from tests.imports.files import ALMATY, GOOD, OTRAR, WRITERS, YASAWI, csv_lonlat, geojson, write
 
 
@@ -188,14 +187,8 @@ def test_a_coordinate_system_off_the_allow_list_is_refused(people, tmp_path):
         run(path, people["officer_in"])
 
 
-def test_likely_duplicates_are_flagged_similar_name_within_500_m(people, tmp_path):
-    officer = people["officer_in"]
-    existing = site_create(
-        fields={"name_kk": "Отырар қалашығы", "name_ru": "Городище Отрар",
-                "category": "archaeology", "significance": "republican",
-                "location": Point(*OTRAR, srid=4326)},
-        created_by=officer,
-    )  # fmt: skip
+def test_likely_duplicates_are_flagged_similar_name_within_500_m(people, existing_otrar, tmp_path):
+    officer, existing = people["officer_in"], existing_otrar
     near = (OTRAR[0] + 0.003, OTRAR[1])  # about 245 m east
     rows = [
         GOOD[0] | {"name_kk": "Отырар қаласы", "lonlat": near},  # similar name, near: flagged
