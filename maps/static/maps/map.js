@@ -143,18 +143,14 @@
   }
 
   // The panel covers the map's lower half on a phone, its right side on a desktop: a site
-  // under it is moved to the middle of the part of the map left uncovered.
+  // under it is brought into the part of the map it leaves uncovered.
   function keepClearOfPanel(latlng) {
     if (!latlng) return;
     var box = map.getContainer().getBoundingClientRect();
-    var cover = panel.getBoundingClientRect();
-    var point = map.latLngToContainerPoint(latlng);
-    var left = cover.left - box.left, top = cover.top - box.top, margin = 24;
-    var covered = point.x > left - margin && point.x < cover.right - box.left + margin &&
-      point.y > top - margin && point.y < cover.bottom - box.top + margin;
-    if (!covered) return;
-    if (top > margin) map.panBy([0, point.y - top / 2], {animate: false});
-    else map.panBy([point.x - left / 2, 0], {animate: false});
+    var cover = panel.getBoundingClientRect(), margin = 24;
+    var below = cover.top - box.top > margin;  // a phone's panel: along the bottom
+    var covered = below ? [0, box.bottom - cover.top + margin] : [box.right - cover.left + margin, 0];
+    map.panInside(latlng, {paddingBottomRight: covered, animate: false});
   }
 
   function closePanel(push) {
