@@ -13,6 +13,7 @@ from maps.tiles import HALF_CELL
 from maps.views import leaflet_text, osm_layers
 from registry.models.sites import PublicSite
 from registry.selectors import (
+    area_list_public,
     designation_list_public,
     photo_list_public,
     site_list_public,
@@ -65,6 +66,8 @@ def site_detail(request, number: str):
     if site is None:
         return render(request, "404.html", {"number": number}, status=404)
     designations = designation_list_public().filter(site_id=site.pk).prefetch_related("zones")
+    # A generalised site whose cell touches several regions is found under each (DESIGN §4).
+    also_in = area_list_public().filter(pk__in=site.region_ids).exclude(pk=site.region_id)
     photos = photo_list_public(site_id=site.pk).exclude(thumbnail="")
     context = {
         "site": site,
@@ -72,6 +75,7 @@ def site_detail(request, number: str):
         "dating": dating_text(site.date_from, site.date_to),
         "generalisation": GENERALISATION[site.sensitivity],
         "designations": designations,
+        "also_in": [area.name for area in also_in.only("name", "name_kk", "name_ru", "name_en")],
         "photos": photos,
         "primary": next((p for p in photos if p.is_primary), None) or photos.first(),
         "zones": _zones_geojson(site) if site.sensitivity == "S0" else None,

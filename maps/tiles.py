@@ -182,7 +182,7 @@ def _cells_table_sql(filters: MapFilters) -> tuple[str, tuple]:
     plain = {
         "category__in": filters.categories,
         "significance__in": filters.significances,
-        "region_id__in": filters.region_ids,
+        "region_ids__overlap": filters.region_ids,
     }
     counts = cell_count_list_public().filter(
         **{lookup: values for lookup, values in plain.items() if values}

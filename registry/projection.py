@@ -40,8 +40,8 @@ class GridCellCentre(Func):
 class GridCellBlock(Func):
     """The rectangle of whole `size`° grid cells covering a geometry's extent.
 
-    Published instead of an S1/S2 boundary: its shape, area, bbox and centroid say nothing
-    finer than the grid about the exact geometry.
+    No longer published (it showed which grid lines a boundary crosses, DESIGN §4); kept
+    because migration 0001 builds the column with it.
     """
 
     template = (
@@ -68,10 +68,109 @@ def public_location_expression() -> models.Case:
 
 
 def public_boundary_expression() -> models.Case:
+    """Only an open site's boundary is public. Nothing about an S1/S2 boundary is finer than
+    the site's own cell, and the cell is already public (`public_cell`), so none is published:
+    a block of the whole cells a boundary touched showed which grid lines it crossed."""
     return models.Case(
         When(Q(sensitivity="S0"), then=F("boundary")),
-        When(Q(sensitivity="S1"), then=GridCellBlock(F("boundary"), size=GRID_DEGREES["S1"])),
-        When(Q(sensitivity="S2"), then=GridCellBlock(F("boundary"), size=GRID_DEGREES["S2"])),
         default=Value(None),
         output_field=models.MultiPolygonField(srid=4326),
     )
+
+
+def public_cell_sql(point: str = "public_location", sensitivity: str = "sensitivity") -> str:
+    """SQL for the public square of a generalised site: its grid cell, rebuilt from the public
+    point (the cell's centre) and the class alone. NULL for S0 and S3."""
+    halves = " ".join(
+        f"WHEN '{cls}' THEN {size / 2!r}" for cls, size in GRID_DEGREES.items() if size
+    )
+    return f"ST_Expand({point}, CASE {sensitivity} {halves} END)"
+
+
+def public_cell_expression(point: str = "public_location") -> models.Case:
+    """`public_cell_sql` in a query: what the public is measured against (screening), never
+    the exact point or boundary. NULL for S0 and S3."""
+    return models.Case(
+        *(
+            When(
+                sensitivity=cls,
+                then=Func(
+                    F(point), Value(size / 2), function="ST_Expand",
+                    output_field=models.PolygonField(srid=4326),
+                ),
+            )
+            for cls, size in GRID_DEGREES.items()
+            if size
+        ),
+        default=Value(None),
+        output_field=models.GeometryField(srid=4326),
+    )  # fmt: skip
+
+
+# Public administrative attribution, derived from what is public (DESIGN §4). For an open or
+# withheld site: its own region and district (S3 shows its region only). For S1/S2: the region
+# and district covering the public point (else the nearest region), and, for filters and
+# counts, every region and district its public cell touches, so that a researcher filtering
+# by either side of a border finds it and neither answer narrows it below its cell.
+REGIONS = "(SELECT id, code, geom FROM registry_adminarea WHERE level = 1)"
+DISTRICTS = "(SELECT id, code, geom FROM registry_adminarea WHERE level = 2)"
+
+
+def public_areas_sql(*, regions: str = REGIONS, districts: str = DISTRICTS) -> str:
+    """The UPDATE setting `public_region`, `public_district` and the arrays of the sites whose
+    ids are `%(ids)s`. `regions`/`districts`: tables (or subqueries) of id, code, geom, e.g.
+    subdivided copies for a bulk load (registry/services/generate.py)."""
+    cell = public_cell_sql("s.public_location", "s.sensitivity")
+    return f"""
+UPDATE registry_heritagesite s SET
+    public_region_id = a.region_id,
+    public_district_id = a.district_id,
+    public_region_ids = a.region_ids,
+    public_district_ids = a.district_ids
+FROM (
+    SELECT s.id,
+        CASE WHEN s.sensitivity IN ('S1', 'S2') THEN coalesce(
+            (SELECT r.id FROM {regions} r WHERE ST_Covers(r.geom, s.public_location)
+                ORDER BY r.code LIMIT 1),
+            (SELECT r.id FROM {regions} r ORDER BY r.geom <-> s.public_location, r.code LIMIT 1))
+        ELSE s.region_id END AS region_id,
+        CASE s.sensitivity
+            WHEN 'S0' THEN s.district_id
+            WHEN 'S3' THEN NULL
+            ELSE (SELECT d.id FROM {districts} d WHERE ST_Covers(d.geom, s.public_location)
+                  ORDER BY d.code LIMIT 1)
+        END AS district_id,
+        CASE WHEN s.sensitivity IN ('S1', 'S2') THEN ARRAY(
+            SELECT DISTINCT r.id FROM {regions} r WHERE ST_Intersects(r.geom, {cell}) ORDER BY 1)
+        ELSE ARRAY[s.region_id] END AS region_ids,
+        CASE s.sensitivity
+            WHEN 'S0' THEN ARRAY_REMOVE(ARRAY[s.district_id], NULL)
+            WHEN 'S3' THEN '{{}}'::bigint[]
+            ELSE ARRAY(SELECT DISTINCT d.id FROM {districts} d
+                       WHERE ST_Intersects(d.geom, {cell}) ORDER BY 1)
+        END AS district_ids
+    FROM registry_heritagesite s
+    WHERE s.id = ANY(%(ids)s)
+) a
+WHERE s.id = a.id
+"""
+
+
+PUBLIC_AREAS_SQL = public_areas_sql()
+# A cell outside every generalised region outline (a border site within MURA_REGION_SNAP_M)
+# still belongs, publicly, to the region shown.
+PUBLIC_AREAS_FILL_SQL = """
+UPDATE registry_heritagesite SET public_region_ids = ARRAY[public_region_id]
+WHERE id = ANY(%(ids)s) AND cardinality(public_region_ids) = 0
+"""
+
+# "Part of" in public: only where the link narrows neither site below its own cell (DESIGN
+# §4): both open, or both generalised to the same class and the same cell. Used by the view.
+PUBLIC_PARENT_SQL = """
+CASE WHEN s.parent_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM registry_heritagesite p
+    WHERE p.id = s.parent_id AND p.status = 'published' AND p.sensitivity = s.sensitivity
+      AND (s.sensitivity = 'S0'
+           OR (s.sensitivity IN ('S1', 'S2') AND ST_Equals(p.public_location, s.public_location)))
+) THEN s.parent_id END
+"""

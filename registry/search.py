@@ -240,9 +240,12 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str) -> QuerySe
     projection, "location" only for querysets from a staff selector.
     """
     sites = _geometry_filters(sites, query, geometry)
+    public = geometry == "public_location"
     plain = {
-        "region_id__in": query.region_ids,
-        "district_id__in": query.district_ids,
+        # The public projection is found under every region and district its public cell
+        # touches (DESIGN §4); staff filter by the exact point's.
+        ("region_ids__overlap" if public else "region_id__in"): query.region_ids,
+        ("district_ids__overlap" if public else "district_id__in"): query.district_ids,
         "category__in": query.categories,
         "typology_id__in": query.typology_ids,
         "significance__in": query.significances,

@@ -45,7 +45,14 @@ class SitePhotoTranslation(TranslationOptions):
     fields = ("caption",)
 
 
-track_history(HeritageSite, excluded_fields=["public_location", "public_boundary"])
+# Derived columns (the public projection) are not history: they follow from the rest.
+track_history(
+    HeritageSite,
+    excluded_fields=[
+        "public_location", "public_boundary", "public_region", "public_region_ids",
+        "public_district_ids",
+    ],
+)  # fmt: skip
 track_history(Designation)
 track_history(ProtectionZone, excluded_fields=["area_ha"])
 track_history(SitePhoto)

@@ -4,10 +4,8 @@ from django.db import migrations, models
 
 
 def count_published_sites(apps, schema_editor):
-    """Counts for the sites already published (the SQL reads the view, not the models)."""
-    from registry.services.aggregates import map_counts_rebuild
-
-    map_counts_rebuild()
+    """Nothing: 0012 counts the sites already published, with the keys the code of today
+    uses (counts are derived data; the SQL reads the view, not the models)."""
 
 
 class Migration(migrations.Migration):

@@ -7,6 +7,7 @@ zoom z (8 × 8 cells a tile). The finest level is kept per site in `SiteCellKey`
 to one site moves one count at each level instead of recounting the country.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Func
 
@@ -57,7 +58,8 @@ class SiteCellKey(models.Model):
     cy = models.IntegerField()
     category = models.CharField(max_length=20)
     significance = models.CharField(max_length=16)
-    region_id = models.BigIntegerField()
+    # Every region the site is publicly under (its cell may touch several: DESIGN §4).
+    region_ids = ArrayField(models.BigIntegerField())
 
     def __str__(self) -> str:
         return f"site {self.site_id}: cell {BASE_LEVEL}/{self.cx}/{self.cy}"
@@ -65,20 +67,21 @@ class SiteCellKey(models.Model):
 
 class SiteCellCount(models.Model):
     """How many published sites with a public point lie in a cell, per category,
-    significance and region (so the map's common filters stay pre-aggregated)."""
+    significance and set of public regions (so the map's common filters stay pre-aggregated;
+    a site whose cell touches two regions is counted once, under both)."""
 
     level = models.PositiveSmallIntegerField()
     cx = models.IntegerField()
     cy = models.IntegerField()
     category = models.CharField(max_length=20)
     significance = models.CharField(max_length=16)
-    region_id = models.BigIntegerField()
+    region_ids = ArrayField(models.BigIntegerField())
     n = models.IntegerField()  # a refresh adds signed deltas, then drops rows at 0
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["level", "cx", "cy", "category", "significance", "region_id"],
+                fields=["level", "cx", "cy", "category", "significance", "region_ids"],
                 name="cellcount_unique_key",
             )
         ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -164,11 +164,18 @@ class HeritageSite(SiteDescription):
         editable=False,
         verbose_name=_("district"),
     )
-    # The district of the public point (not of the exact one): filtering by district must not
-    # tell which side of a district border a generalised site lies on.
+    # Public administrative attribution, derived from the public cell, not the exact point
+    # (registry.projection.PUBLIC_AREAS_SQL, DESIGN §4): filtering by region or district must
+    # not tell which side of a border a generalised site lies on. The region and district
+    # shown, and every region and district the site is found under.
+    public_region = models.ForeignKey(
+        "registry.AdminArea", models.PROTECT, null=True, related_name="+", editable=False
+    )
     public_district = models.ForeignKey(
         "registry.AdminArea", models.PROTECT, null=True, related_name="+", editable=False
     )
+    public_region_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    public_district_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
     parent = models.ForeignKey(
         "self",
         models.PROTECT,
@@ -209,6 +216,8 @@ class HeritageSite(SiteDescription):
         indexes = [
             GistIndex(fields=["public_location"], name="site_public_location_gist"),
             GistIndex(fields=["public_boundary"], name="site_public_boundary_gist"),
+            GinIndex(fields=["public_region_ids"], name="site_public_regions_gin"),
+            GinIndex(fields=["public_district_ids"], name="site_public_districts_gin"),
             models.Index(fields=["status", "sensitivity"], name="site_status_sensitivity"),
             # site_list_public()'s order: a page of the register without sorting every row.
             models.Index(
@@ -240,10 +249,14 @@ class PublicSite(SiteDescription):
 
     public_location = models.PointField(srid=4326, null=True)
     public_boundary = models.MultiPolygonField(srid=4326, null=True)
+    # Derived from the public cell (HeritageSite.public_region...): the region and district
+    # shown, and every one the site is filtered and counted under.
     region = models.ForeignKey("registry.AdminArea", models.DO_NOTHING, related_name="+")
     district = models.ForeignKey(
         "registry.AdminArea", models.DO_NOTHING, null=True, related_name="+"
     )
+    region_ids = ArrayField(models.BigIntegerField())
+    district_ids = ArrayField(models.BigIntegerField())
     parent = models.ForeignKey("self", models.DO_NOTHING, null=True, related_name="components")
 
     class Meta:

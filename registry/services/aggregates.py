@@ -13,12 +13,12 @@ from django.db import connection
 
 from registry.models.aggregates import BASE_LEVEL, LEVELS, TileCellX, TileCellY
 
-KEY_COLUMNS = "cx, cy, category, significance, region_id"
+KEY_COLUMNS = "cx, cy, category, significance, region_ids"
 _PARAMS = {"expressions": "public_location", "level": BASE_LEVEL}
 # The site's finest cell, from its public point only: the view has no other geometry.
 NEW_KEYS_SQL = f"""
     SELECT id, {TileCellX.template % _PARAMS} AS cx, {TileCellY.template % _PARAMS} AS cy,
-           category, significance, region_id
+           category, significance, region_ids
     FROM registry_public_site
     WHERE public_location IS NOT NULL
 """
@@ -32,7 +32,7 @@ WITH old AS (
     SELECT {KEY_COLUMNS}, 1 AS d FROM ({NEW_KEYS_SQL}) k WHERE id = ANY(%(ids)s)
 ), delta AS (
     SELECT l AS level, cx >> ({BASE_LEVEL} - l) AS cx, cy >> ({BASE_LEVEL} - l) AS cy,
-           category, significance, region_id, sum(d)::int AS n
+           category, significance, region_ids, sum(d)::int AS n
     FROM (SELECT * FROM old UNION ALL SELECT * FROM new) k
     CROSS JOIN generate_series({LEVELS.start}, {LEVELS.stop - 1}) AS l
     GROUP BY 1, 2, 3, 4, 5, 6
@@ -90,9 +90,9 @@ def map_counts_rebuild() -> None:
         for level in reversed(LEVELS[:-1]):
             cursor.execute(
                 f"INSERT INTO registry_sitecellcount (level, {KEY_COLUMNS}, n)"
-                " SELECT %s, cx >> 1, cy >> 1, category, significance, region_id, sum(n)"
+                " SELECT %s, cx >> 1, cy >> 1, category, significance, region_ids, sum(n)"
                 " FROM registry_sitecellcount WHERE level = %s"
-                " GROUP BY cx >> 1, cy >> 1, category, significance, region_id",
+                " GROUP BY cx >> 1, cy >> 1, category, significance, region_ids",
                 [level, level + 1],
             )
         cursor.execute("ANALYZE registry_sitecellkey, registry_sitecellcount")

@@ -5,10 +5,11 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db import connection, transaction
+from django.db.models import F
 
-from registry.models import AdminArea, HeritageSite, RegistrySequence
+from registry.models import AdminArea, RegistrySequence
+from registry.projection import PUBLIC_AREAS_FILL_SQL, PUBLIC_AREAS_SQL
 
 
 def _area_at(point: Point, areas) -> AdminArea | None:
@@ -51,11 +52,11 @@ def registry_numbers_reserve(*, prefix: str, count: int = 1) -> list[str]:
     return [f"{prefix}-{n:06d}" for n in range(first, first + count)]
 
 
-def public_district_refresh(*, site_ids) -> None:
-    """Set the district of each site's public point (None for S3 or outside every district)."""
-    district = AdminArea.objects.filter(
-        level=AdminArea.Level.DISTRICT, geom__covers=OuterRef("public_location")
-    ).order_by("code")
-    HeritageSite.objects.filter(pk__in=site_ids).update(
-        public_district=Subquery(district.values("pk")[:1])
-    )
+def public_areas_refresh(*, site_ids) -> None:
+    """Set each site's public region(s) and district(s) from what is public: its own for an
+    open site, its region only for a withheld one, its public cell's for S1/S2
+    (registry.projection.PUBLIC_AREAS_SQL)."""
+    params = {"ids": list(site_ids)}
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLIC_AREAS_SQL, params)
+        cursor.execute(PUBLIC_AREAS_FILL_SQL, params)

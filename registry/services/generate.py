@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 
 from registry.models import AdminArea
+from registry.projection import PUBLIC_AREAS_FILL_SQL, public_areas_sql
 from registry.services.aggregates import map_counts_rebuild
 from registry.services.regions import DATA
 
@@ -30,11 +31,11 @@ PERIODS = [
 
 SETUP_SQL = """
 CREATE TEMP TABLE gen_region ON COMMIT DROP AS
-    SELECT id, registry_prefix, ST_Subdivide(geom, 64) AS geom
+    SELECT id, code, registry_prefix, ST_Subdivide(geom, 64) AS geom
     FROM registry_adminarea WHERE level = 1;
 CREATE INDEX ON gen_region USING gist (geom);
 CREATE TEMP TABLE gen_district ON COMMIT DROP AS
-    SELECT id, ST_Subdivide(geom, 64) AS geom FROM registry_adminarea WHERE level = 2;
+    SELECT id, code, ST_Subdivide(geom, 64) AS geom FROM registry_adminarea WHERE level = 2;
 CREATE INDEX ON gen_district USING gist (geom);
 CREATE TEMP TABLE gen_typology ON COMMIT DROP AS
     SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, name_kk, name_ru, name_en
@@ -93,7 +94,7 @@ INSERT INTO registry_heritagesite (
     description_ru, description_en, alt_names, category, typology_id, significance, date_from,
     date_to, period, dating_note, condition, location_approximate, sensitivity, status,
     published_at, wikidata_id, version, created_at, updated_at, location, threats, region_id,
-    district_id, public_district_id)
+    district_id, public_district_id, public_region_ids, public_district_ids)
 SELECT
     number, site_kk, site_kk, site_ru, site_en, '', '', '', '', '{}',
     (ARRAY['archaeology','architecture','monumental_art','ensemble','sacred','history'])
@@ -107,7 +108,7 @@ SELECT
     sensitivity,
     CASE WHEN u7 < 0.9 THEN 'published' WHEN u7 < 0.95 THEN 'in_review' ELSE 'draft' END,
     CASE WHEN u7 < 0.9 THEN now() END, '', 1, now(), now(), location, '', region_id,
-    district_id, public_district_id
+    district_id, public_district_id, '{}', '{}'
 FROM (
     SELECT b.*, t.id AS typology_id,
            b.prefix || '-' || lpad(b.num::text, greatest(6, length(b.num::text)), '0') AS number,
@@ -203,6 +204,11 @@ def sites_generate(
                 if statement.strip():
                     cursor.execute(statement, params)
             ids = [row[0] for row in cursor.fetchall()]
+            # Public regions and districts as for every site (one definition), from the
+            # subdivided outlines: fast to test against a small cell.
+            cursor.execute(public_areas_sql(regions="gen_region", districts="gen_district"),
+                           {"ids": ids})  # fmt: skip
+            cursor.execute(PUBLIC_AREAS_FILL_SQL, {"ids": ids})
             cursor.execute("DROP TABLE gen_batch, gen_counter")
             made += len(ids)
             if progress:

@@ -2,7 +2,8 @@
 or lies within `distance_m` metres of, nearest first, with distances in metres on the spheroid.
 
 Sites are measured by their boundary when they have one, else their point: the exact ones for
-staff, the public projection (generalised point or cell block) for everyone else.
+staff; for everyone else what is public: an open site's boundary or point, a generalised
+site's public cell (wherever in it the site lies, the answer is the same), never a withheld one.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.contrib.gis.geos import MultiPolygon
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
+from registry.projection import public_cell_expression
 from registry.search import GeodesicDistance, GeodesicWithin, geometry_value
 
 MAX_HITS = 5000
@@ -31,7 +33,7 @@ def screening_run(
     site_geometry = (
         Coalesce("boundary", "location")
         if exact
-        else Coalesce("public_boundary", "public_location")
+        else Coalesce("public_boundary", public_cell_expression(), "public_location")
     )
     area_value = geometry_value(area)
     site_rows = (

@@ -10,7 +10,7 @@ from registry.models import HeritageSite
 from registry.services.aggregates import map_counts_refresh
 from registry.services.areas import (
     areas_for_location,
-    public_district_refresh,
+    public_areas_refresh,
     registry_numbers_reserve,
 )
 
@@ -60,7 +60,7 @@ def _save(site: HeritageSite, *, by: AbstractBaseUser | None, reason: str) -> He
     site._history_user = by
     site.save()
     update_change_reason(site, reason)
-    public_district_refresh(site_ids=[site.pk])
+    public_areas_refresh(site_ids=[site.pk])
     map_counts_refresh(site_ids=[site.pk])  # same transaction: map and site agree
     site.refresh_from_db()
     return site

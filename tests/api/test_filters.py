@@ -167,3 +167,26 @@ def test_migrate_tells_the_planner_what_a_trigram_match_costs(db):
 
         cursor.execute(cost)
         assert cursor.fetchone()[0] == 100
+
+
+def test_a_generalised_site_on_a_border_is_found_under_both_regions_and_districts(client, db):
+    # The 0.1° cell 68.0-68.1 E, 43.9-44.0 N touches Kyzylorda (KZ43) and Turkistan (KZ61);
+    # the exact point lies in Kyzylorda, the cell's centre in Turkistan.
+    site = HeritageSiteFactory(published=True, sensitivity="S2", location=Point(68.005, 43.955))
+    public = {"site": site}
+
+    assert found(client, public, region="KZ43") == {"site"}
+    assert found(client, public, region="KZ61") == {"site"}
+    assert found(client, public, region="KZ75") == set()
+    response = client.get(reverse("api:site-list"), {"region": "KZ43"}).json()
+    assert response["features"][0]["properties"]["region"] == "KZ61"  # the centre's
+    for code in ("KZ434000", site.public_district.code):
+        assert found(client, public, district=code) == {"site"}
+
+
+def test_staff_filter_by_the_exact_region(client, officer, db):
+    site = HeritageSiteFactory(published=True, sensitivity="S2", location=Point(68.005, 43.955))
+    client.force_login(officer)
+
+    assert found(client, {"site": site}, region="KZ43") == {"site"}
+    assert found(client, {"site": site}, region="KZ61") == set()

@@ -56,12 +56,18 @@ def test_screening_leaves_out_what_is_beyond_the_distance(client, near_site):
     assert [hit["kind"] for hit in screen(client, 300).json()["hits"]] == []
 
 
-def test_screening_gives_the_public_the_generalised_point(client, db):
-    HeritageSiteFactory(published=True, sensitivity="S2", location=Point(76.905, 43.205))
+@pytest.mark.parametrize("inside_the_cell", [(76.905, 43.205), (76.995, 43.295)])
+def test_screening_measures_a_generalised_site_by_its_public_cell(client, db, inside_the_cell):
+    # Wherever the site lies in its 0.1° cell (76.9-77.0 E, 43.2-43.3 N), the public gets the
+    # same answer: the plot touches the cell, so the distance is 0, said to be a cell's.
+    site = HeritageSiteFactory(published=True, sensitivity="S2", location=Point(*inside_the_cell))
+    boundary = MultiPolygon(Polygon.from_bbox((76.99, 43.29, 76.996, 43.296)), srid=4326)
+    site.boundary = boundary  # an exact boundary far from the plot changes nothing either
+    site.save()
 
-    hit = screen(client, 0).json()["hits"]
+    (hit,) = screen(client, 0).json()["hits"]
 
-    assert hit == [] or hit[0]["detail"].startswith("0.1°")
+    assert (hit["detail"], hit["distance_m"]) == ("0.1° grid cell (about 8 × 11 km)", 0)
 
 
 def test_screening_gives_staff_the_exact_distance(client, officer, db):

@@ -97,6 +97,18 @@ def test_a_generalised_site_says_how_and_shows_no_zones(client, db):
     assert "null" in re.search(r'id="site-zones"[^>]*>([^<]*)<', html).group(1)
 
 
+def test_a_generalised_site_on_a_border_names_every_region_of_its_square(client, db):
+    # The 0.1° cell 68.0-68.1 E, 43.9-44.0 N: centre in Turkistan, this point in Kyzylorda.
+    site = HeritageSiteFactory(published=True, sensitivity="S2", location=Point(68.005, 43.955))
+
+    html = _in(client, "en").get(reverse("maps:site-detail", args=[site.registry_number]))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.content.decode()))
+
+    assert re.search(
+        r"Region Turkestan, \w+ Its published square also lies in: Kyzylorda Published", text
+    )
+
+
 def test_an_open_site_page_draws_its_zones(client, yasawi):
     designation = Designation.objects.create(site_id=yasawi.pk, scheme="unesco", act_number="1103")
     ProtectionZone.objects.create(

@@ -126,6 +126,19 @@ def test_filters_narrow_the_counts_and_the_sites(client, db):
     assert [f["properties"]["category"] for f in sites] == ["architecture"]
 
 
+def test_a_generalised_site_on_a_border_is_counted_once_and_under_both_regions(client, db):
+    # Its 0.1° cell touches Kyzylorda (KZ43) and Turkistan (KZ61); the exact point is in KZ43.
+    where = (68.005, 43.955)
+    HeritageSiteFactory(published=True, sensitivity="S2", location=Point(*where))
+
+    assert _count(client, tile_url(*where, 5)) == 1
+    assert _count(client, tile_url(*where, 5, region="KZ43")) == 1
+    assert _count(client, tile_url(*where, 5, region="KZ61")) == 1
+    assert _count(client, tile_url(*where, 5, region="KZ75")) == 0
+    for region in ("KZ43", "KZ61"):
+        assert len(_features(client, tile_url(*where, 13, region=region), "sites")) == 1
+
+
 def test_a_period_filter_counts_live_and_takes_bce_years(client, db):
     HeritageSiteFactory(published=True, sensitivity="S0", date_from=-500, date_to=-300)
     HeritageSiteFactory(published=True, sensitivity="S0", date_from=1390, date_to=1405)

@@ -8,7 +8,7 @@ from django.db import connection
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from registry.models import Designation, ProtectionZone
+from registry.models import AdminArea, Designation, ProtectionZone
 from registry.projection import GRID_DEGREES
 from registry.selectors import site_list_public, zone_list_public
 from registry.services.sites import site_update
@@ -83,13 +83,90 @@ def test_the_public_point_follows_a_change_of_sensitivity(officer):
 
 
 @pytest.mark.django_db
-def test_a_sensitive_boundary_is_published_as_whole_grid_cells():
-    boundary = MultiPolygon(Polygon.from_bbox((68.2705, 43.2971, 68.2717, 43.2983)), srid=4326)
-    site = HeritageSiteFactory(sensitivity="S1", boundary=boundary)
+@pytest.mark.parametrize("sensitivity", ["S1", "S2", "S3"])
+def test_no_boundary_of_a_generalised_site_is_published(sensitivity):
+    # A boundary crossing the 68.27° meridian: a block of whole cells showed that it did.
+    boundary = MultiPolygon(Polygon.from_bbox((68.2695, 43.2971, 68.2717, 43.2983)), srid=4326)
+    site = HeritageSiteFactory(sensitivity=sensitivity, boundary=boundary, published=True)
 
-    assert site.public_boundary.extent == pytest.approx((68.27, 43.29, 68.28, 43.30))
-    assert site.public_boundary.covers(boundary)
-    assert HeritageSiteFactory(sensitivity="S3", boundary=boundary).public_boundary is None
+    assert site.public_boundary is None
+    assert site_list_public().get(pk=site.pk).public_boundary is None
+
+
+@pytest.mark.django_db
+def test_an_open_boundary_is_published_as_drawn():
+    boundary = MultiPolygon(Polygon.from_bbox((68.2695, 43.2971, 68.2717, 43.2983)), srid=4326)
+    site = HeritageSiteFactory(sensitivity="S0", boundary=boundary, published=True)
+
+    assert site_list_public().get(pk=site.pk).public_boundary.equals(boundary)
+
+
+# The 0.1° cell 68.0-68.1 E, 43.9-44.0 N touches Kyzylorda (KZ43) and Turkistan (KZ61) regions;
+# its centre lies in Turkistan. This point lies in the Kyzylorda part.
+BORDER_CELL_POINT = Point(68.005, 43.955, srid=4326)
+
+
+@pytest.mark.django_db
+def test_a_generalised_site_on_a_border_belongs_publicly_to_every_region_its_cell_touches():
+    site = HeritageSiteFactory(sensitivity="S2", location=BORDER_CELL_POINT, published=True)
+    public = site_list_public().select_related("region").get(pk=site.pk)
+
+    assert site.region.code == "KZ43"  # staff see where it is
+    assert public.region.code == "KZ61"  # the public, the region of the published point
+    codes = set(AdminArea.objects.filter(pk__in=public.region_ids).values_list("code", flat=True))
+    assert codes == {"KZ43", "KZ61"}
+    districts = AdminArea.objects.filter(pk__in=public.district_ids)
+    assert {d.parent.code for d in districts} == {"KZ43", "KZ61"}
+    assert public.district_id in public.district_ids
+
+
+@pytest.mark.django_db
+def test_moving_a_generalised_site_within_its_cell_changes_nothing_public():
+    site = HeritageSiteFactory(sensitivity="S2", location=BORDER_CELL_POINT, published=True)
+    before = site_list_public().filter(pk=site.pk).values().get()
+    other_side = Point(68.095, 43.905, srid=4326)  # same cell, Turkistan side
+    site = site_update(
+        site=site, expected_version=site.version, fields={"location": other_side},
+        by=site.created_by, reason="moved",
+    )  # fmt: skip
+    after = site_list_public().filter(pk=site.pk).values().get()
+
+    assert site.region.code == "KZ61"
+    changed = {k for k in before if before[k] != after[k]} - {"version", "updated_at"}
+    assert changed == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("parent_class", "child_class", "same_cell", "public"),
+    [
+        ("S0", "S0", False, True),
+        ("S0", "S2", True, False),  # the child would be located by its parent's exact point
+        ("S2", "S0", True, False),  # the parent by its component's
+        ("S2", "S2", True, True),
+        ("S1", "S1", False, False),  # two cells side by side: both near their shared edge
+        ("S1", "S2", True, False),
+    ],
+)
+def test_part_of_is_public_only_where_it_narrows_neither_site(
+    parent_class, child_class, same_cell, public
+):
+    parent = HeritageSiteFactory(sensitivity=parent_class, published=True)
+    near = Point(68.2711, 43.2977, srid=4326) if same_cell else Point(68.2805, 43.2977, srid=4326)
+    child = HeritageSiteFactory(
+        sensitivity=child_class, location=near, parent=parent, published=True
+    )
+
+    shown = site_list_public().get(pk=child.pk).parent_id
+    assert shown == (parent.pk if public else None)
+
+
+@pytest.mark.django_db
+def test_part_of_an_unpublished_site_is_not_shown():
+    parent = HeritageSiteFactory(sensitivity="S0")
+    child = HeritageSiteFactory(sensitivity="S0", parent=parent, published=True)
+
+    assert site_list_public().get(pk=child.pk).parent_id is None
 
 
 @pytest.mark.django_db
