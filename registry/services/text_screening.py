@@ -285,4 +285,4 @@ def hints_summary(findings: list[Finding]) -> str:
     """For a status change note (kept in English, like the other notes recorded)."""
     places = sum(finding.kind == PLACE for finding in findings)
     phrases = len(findings) - places
-    return f"{len(findings)} ({places} place names, {phrases} distance/direction phrases)"
+    return f"{len(findings)} (place names: {places}, distance/direction phrases: {phrases})"
