@@ -15,7 +15,7 @@ from registry.services.changes import change_request_approve, change_request_ope
 from registry.services.photos import photo_add
 from registry.services.places import places_load
 from registry.services.text_screening import PHRASE, PLACE, places_near, site_location_hints
-from registry.services.workflow import site_publish, site_submit
+from registry.services.workflow import hints_acknowledged_label, site_publish, site_submit
 from tests.factories import HeritageSiteFactory, UserFactory
 
 NORTH_OF_SHOITOBE = Point(68.2521, 43.2389, srid=4326)  # Шойтөбе is at 68.2521, 43.2119
@@ -196,9 +196,8 @@ def test_a_submission_with_unchecked_hints_is_refused_and_nothing_changes(shoito
     with pytest.raises(ValidationError) as refused:
         site_submit(site=site, by=officer)
 
-    assert (
-        "I have checked these location hints" in refused.value.message_dict["hints_acknowledged"][0]
-    )
+    message = refused.value.message_dict["hints_acknowledged"][0]
+    assert f"«{hints_acknowledged_label()}»" in message  # the interface's language: Kazakh
     site.refresh_from_db()
     assert (site.status, site.version) == ("draft", 1)
     assert not SiteStatusChange.objects.filter(site=site).exists()
