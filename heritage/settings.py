@@ -279,6 +279,11 @@ MURA_MAX_VERTICES = int(env("MURA_MAX_VERTICES", "20000"))
 # How far (metres) a site may lie outside every region and still be given the nearest one;
 # the source boundaries are generalised, so border monuments can fall just outside them.
 MURA_REGION_SNAP_M = float(env("MURA_REGION_SNAP_M", "10000"))
+# Radius (km) around an S1, S2, S3 site's exact location in which place names in its public texts
+# are shown to the officer and the reviewer as location hints (registry/services/text_screening.py).
+MURA_TEXT_SCREENING_RADIUS_KM = dict(
+    zip(("S1", "S2", "S3"), env_floats("MURA_TEXT_SCREENING_RADIUS_KM", "10,25,50"), strict=True)
+)
 
 # Debian 12 (the local set-up) ships GDAL 3.6, which cannot be told to refuse file and
 # network access while parsing spatial references. Mura never hands a client string to

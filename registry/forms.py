@@ -178,3 +178,14 @@ class DecisionForm(forms.Form):
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
+    hints_acknowledged = forms.BooleanField(
+        label=_("I have checked these location hints"), required=False
+    )
+
+
+class TransitionForm(forms.Form):
+    """Submit, withdraw or restore: a note, and for a submission the confirmation that the
+    location hints in the public texts were checked."""
+
+    note = forms.CharField(required=False, max_length=2000)
+    hints_acknowledged = forms.BooleanField(required=False)

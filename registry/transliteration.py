@@ -54,3 +54,32 @@ def search_variants(text: str) -> list[str]:
     elif letters and all(c in CYRILLIC_TO_LATIN for c in letters):
         variants.append(cyrillic_to_latin(text))
     return list(dict.fromkeys(variants))
+
+
+# A lossy common skeleton of Kazakh/Russian Cyrillic, the Kazakh Latin alphabets and English-style
+# spellings: "Ақсу", "Аксу", "Aqsu" and "Aksu" all become "aksu", "Қызылорда" and "Kyzylorda"
+# "kizilorda". For finding a known name in free text, not for display.
+FOLD = {
+    **{c: c for c in "abcdefghiklmnoprstuvz0123456789"},
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "io",
+    "ж": "zh", "з": "z", "и": "i", "й": "i", "і": "i", "к": "k", "қ": "k", "л": "l", "м": "m",
+    "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ұ": "u", "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    "ä": "a", "ç": "ch", "é": "e", "ğ": "g", "ı": "i", "j": "zh", "ñ": "n", "ö": "o", "q": "k",
+    "ş": "sh", "ū": "u", "ü": "u", "w": "u", "x": "kh", "y": "i",
+    "'": "", "’": "", "ʼ": "", "ʻ": "", "`": "",
+}  # fmt: skip
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """`text` as its skeleton (see FOLD), and for each character of the skeleton the index of
+    the character of `text` it came from, so a match in the skeleton maps back to the text.
+    Characters FOLD does not know (spaces, punctuation, other scripts) are kept, lower-cased."""
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        lower = char.lower()
+        for out in FOLD.get(lower, lower if len(lower) == 1 else char):
+            folded.append(out)
+            origin.append(index)
+    return "".join(folded), origin

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from registry.models import ChangeRequest, HeritageSite
 from registry.services.sites import EDITABLE_FIELDS, EditConflict, site_update
+from registry.services.workflow import hints_checked_note
 
 
 def _field(name: str) -> models.Field:
@@ -88,15 +89,21 @@ def _lock_open(request: ChangeRequest, reviewer: AbstractBaseUser) -> ChangeRequ
 
 @transaction.atomic
 def change_request_approve(
-    *, request: ChangeRequest, reviewer: AbstractBaseUser, note: str = ""
+    *,
+    request: ChangeRequest,
+    reviewer: AbstractBaseUser,
+    note: str = "",
+    hints_acknowledged: bool = False,
 ) -> HeritageSite:
-    """Apply the proposed change to the published record, if nobody changed it meanwhile."""
+    """Apply the proposed change to the published record, if nobody changed it meanwhile.
+    Its public texts are what the public reads next, so they are screened as at publishing."""
     request = _lock_open(request, reviewer)
     site = site_update(
         site=request.site, expected_version=request.base_version,
         fields=fields_decode(request.proposed), by=reviewer,
         reason=f"change request by {request.created_by}: {request.reason}",
     )  # fmt: skip
+    note = hints_checked_note(site=site, by=reviewer, note=note, acknowledged=hints_acknowledged)
     _decide(request, reviewer, note, ChangeRequest.State.APPROVED)
     return site
 

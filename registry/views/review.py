@@ -16,6 +16,7 @@ from registry.services.changes import (
     fields_decode,
 )
 from registry.services.sites import EditConflict
+from registry.services.text_screening import site_location_hints
 from registry.services.workflow import TransitionNotAllowed, site_publish, site_return
 from registry.views.common import site_for
 
@@ -49,7 +50,7 @@ def _decide(request, approve, send_back, done_url):
         note = form.cleaned_data["note"]
         try:
             if form.cleaned_data["decision"] == "approve":
-                approve(note)
+                approve(note, form.cleaned_data["hints_acknowledged"])
                 messages.success(request, _("Approved."))
             else:
                 send_back(note)
@@ -70,7 +71,9 @@ def review_site(request, number):
     if request.method == "POST":
         form = _decide(
             request,
-            lambda note: site_publish(site=site, reviewer=request.user, note=note),
+            lambda note, checked: site_publish(
+                site=site, reviewer=request.user, note=note, hints_acknowledged=checked
+            ),
             lambda note: site_return(site=site, reviewer=request.user, note=note or "returned"),
             "registry:review-queue",
         )
@@ -84,6 +87,7 @@ def review_site(request, number):
             "form": form,
             "subject": _("Submission"),
             "own": site.submitted_by_id == request.user.pk,
+            "hints": site_location_hints(site=site),
             **_diff(before.instance if before else None, site),
         },
     )
@@ -97,7 +101,9 @@ def review_change(request, pk):
     if request.method == "POST":
         form = _decide(
             request,
-            lambda note: change_request_approve(request=change, reviewer=request.user, note=note),
+            lambda note, checked: change_request_approve(
+                request=change, reviewer=request.user, note=note, hints_acknowledged=checked
+            ),
             lambda note: change_request_return(request=change, reviewer=request.user, note=note),
             "registry:review-queue",
         )
@@ -115,6 +121,7 @@ def review_change(request, pk):
             "change": change,
             "subject": _("Change request"),
             "own": change.created_by_id == request.user.pk,
+            "hints": site_location_hints(site=proposed),
             **_diff(site, proposed),
         },
     )

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from heritage.csp import leaflet_widgets_nonce
-from registry.forms import DesignationFormSet, SiteForm
+from registry.forms import DesignationFormSet, SiteForm, TransitionForm
 from registry.models import ChangeRequest, HeritageSite
 from registry.selectors import site_list_for_staff
 from registry.services.changes import change_request_open
 from registry.services.sites import EditConflict, site_create, site_update
+from registry.services.text_screening import site_location_hints
 from registry.services.workflow import (
     TransitionNotAllowed,
     site_restore,
@@ -64,6 +65,7 @@ def site_detail(request, number):
             "open_change": site.change_requests.filter(state=ChangeRequest.State.OPEN).first(),
             "photos": site.photos.all(),
             "designations": site.designations.prefetch_related("zones"),
+            "hints": site_location_hints(site=site),
         },
     )
 
@@ -165,10 +167,18 @@ def site_transition(request, number, action):
     """Submit (officers), withdraw or restore (reviewers) a site; the service guards the move."""
     permission, service, default_note = TRANSITIONS[action]
     site = site_for(request.user, number, permission)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("registry:site-detail", number)
+    arguments = {"site": site, "by": request.user, "note": form.cleaned_data["note"].strip()}
+    arguments["note"] = arguments["note"] or default_note
+    if service is site_submit:
+        arguments["hints_acknowledged"] = form.cleaned_data["hints_acknowledged"]
     try:
-        service(
-            site=site, by=request.user, note=request.POST.get("note", "").strip() or default_note
-        )
+        service(**arguments)
     except (TransitionNotAllowed, PermissionDenied) as refused:
         messages.error(request, str(refused) or _("Not allowed."))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
     return redirect("registry:site-detail", number)
