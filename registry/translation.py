@@ -45,7 +45,7 @@ class SitePhotoTranslation(TranslationOptions):
     fields = ("caption",)
 
 
-track_history(HeritageSite, excluded_fields=["public_location", "public_boundary"])
+track_history(HeritageSite, excluded_fields=["public_location", "public_boundary", "reference"])
 track_history(Designation)
 track_history(ProtectionZone, excluded_fields=["area_ha"])
 track_history(SitePhoto)

@@ -8,6 +8,7 @@ from simple_history.utils import update_change_reason
 
 from registry.models import HeritageSite, SiteStatusChange
 from registry.services.aggregates import map_counts_refresh
+from registry.services.numbers import registry_number_next
 
 Status = HeritageSite.Status
 
@@ -26,7 +27,7 @@ class TransitionNotAllowed(Exception):
 def _move(site: HeritageSite, *, to: Status, by: AbstractBaseUser, note: str) -> HeritageSite:
     site = HeritageSite.objects.select_for_update().get(pk=site.pk)
     if to not in ALLOWED_TRANSITIONS[site.status]:
-        raise TransitionNotAllowed(f"{site.registry_number}: {site.status} -> {to}")
+        raise TransitionNotAllowed(f"{site.reference}: {site.status} -> {to}")
     SiteStatusChange.objects.create(
         site=site, from_status=site.status, to_status=to, by=by, note=note
     )
@@ -35,6 +36,8 @@ def _move(site: HeritageSite, *, to: Status, by: AbstractBaseUser, note: str) ->
         site.submitted_by = by
     if to == Status.PUBLISHED:
         site.published_at = timezone.now()
+        if site.registry_number is None:  # first publication; a withdrawn site keeps its own
+            site.registry_number = registry_number_next()
     site.version += 1
     site.full_clean()
     site._history_user = by
