@@ -11,8 +11,8 @@ from registry.services.aggregates import map_counts_refresh
 from registry.services.areas import areas_for_location, public_district_refresh
 from registry.services.numbers import draft_references_reserve
 
-# Fields an officer sets directly. Registry number, draft reference, region, status, version and the public
-# projection are the registry's to set.
+# Fields an officer sets directly. Registry number, draft reference, region, status, version
+# and the public projection are the registry's to set.
 EDITABLE_FIELDS = frozenset(
     {
         *(f"{name}_{lang}" for name in ("name", "description") for lang in ("kk", "ru", "en")),
