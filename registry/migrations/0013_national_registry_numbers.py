@@ -69,6 +69,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="heritagesite",
             name="reference",
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Coalesce("registry_number", "draft_reference"), output_field=models.CharField(max_length=32), unique=True),
+            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Coalesce("registry_number", "draft_reference"), output_field=models.CharField(max_length=32), db_index=True),
         ),
     ]

@@ -163,12 +163,14 @@ class HeritageSite(SiteDescription):
     former_number = models.CharField(
         _("former number"), max_length=32, unique=True, null=True, blank=True, editable=False
     )
-    # What staff see and look a site up by: its registry number, else its draft reference.
+    # What staff see, order and page by: its registry number, else its draft reference. Unique
+    # as both are and their forms differ (KZ-/D-); indexed, not a constraint, since model
+    # validation cannot read a generated column before the row exists.
     reference = models.GeneratedField(
         expression=Coalesce("registry_number", "draft_reference"),
         output_field=models.CharField(max_length=32),
         db_persist=True,
-        unique=True,
+        db_index=True,
     )
     location = models.PointField(_("exact location"), srid=4326)
     boundary = models.MultiPolygonField(_("exact boundary"), srid=4326, null=True, blank=True)
@@ -220,8 +222,8 @@ class HeritageSite(SiteDescription):
 
     objects = HeritageSiteQuerySet.as_manager()
 
-    def __str__(self) -> str:
-        return f"{self.reference} {self.name}"
+    def __str__(self) -> str:  # `reference` without reading it: an unsaved site has none yet
+        return f"{self.registry_number or self.draft_reference} {self.name}"
 
     def clean(self) -> None:
         if self.location is not None:

@@ -31,7 +31,7 @@ def test_an_officer_checks_then_imports_a_file(people, tmp_path):
     assert imported.status_code == 200
     assert "Imported 2 drafts." in page
     for site in HeritageSite.objects.all():
-        assert site.registry_number in page
+        assert site.draft_reference in page
         assert site.status == "draft"
 
 

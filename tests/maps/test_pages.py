@@ -141,7 +141,7 @@ def test_the_gallery_shows_public_photos_with_author_and_licence_only(client, ya
 @pytest.mark.parametrize("published", [False, True])
 def test_unknown_or_unpublished_numbers_give_a_proper_404_page(client, db, published):
     draft = HeritageSiteFactory(published=False)
-    number = "KZ-ZZZ-999999" if published else draft.registry_number
+    number = "KZ-9999999" if published else draft.draft_reference
 
     response = _in(client, "en").get(reverse("maps:site-detail", args=[number]))
 
