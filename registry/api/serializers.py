@@ -103,13 +103,13 @@ class StaffSiteDetailSerializer(StaffSiteFeatureSerializer):
 class OfficerSiteFeatureSerializer(StaffSiteFeatureSerializer):
     class Meta(StaffSiteFeatureSerializer.Meta):
         id_field = "reference"
-        fields = [*StaffSiteFeatureSerializer.Meta.fields, "draft_reference"]
+        fields = ["reference", *StaffSiteFeatureSerializer.Meta.fields, "draft_reference"]
 
 
 class OfficerSiteDetailSerializer(StaffSiteDetailSerializer):
     class Meta(StaffSiteDetailSerializer.Meta):
         id_field = "reference"
-        fields = [*StaffSiteDetailSerializer.Meta.fields, "draft_reference"]
+        fields = ["reference", *StaffSiteDetailSerializer.Meta.fields, "draft_reference"]
 
 
 def site_serializers(door) -> tuple[type, type]:

@@ -202,7 +202,7 @@ def test_likely_duplicates_are_flagged_similar_name_within_500_m(people, existin
 
     assert report.ok
     [duplicate] = report.duplicates
-    assert (duplicate.row, duplicate.reference) == (1, existing.registry_number)
+    assert (duplicate.row, duplicate.reference) == (1, existing.reference)
     assert 200 < duplicate.distance_m < 300
     assert HeritageSite.objects.filter(status="draft").count() == 5  # flagged, still imported
 

@@ -226,7 +226,7 @@ def test_cell_of_an_open_withheld_or_draft_site_lists_nothing(client, db, sensit
     site = HeritageSiteFactory(published=published, sensitivity=sensitivity, location=Point(*EXACT))
     HeritageSiteFactory(published=True, sensitivity="S1", location=Point(*EXACT))
 
-    response = client.get(URL, {"cell": site.registry_number})
+    response = client.get(URL, {"cell": site.reference})
 
     assert response.status_code == 200
     assert response.json()["sites"] == []

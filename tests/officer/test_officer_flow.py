@@ -228,3 +228,16 @@ def test_an_officer_logs_in_and_changes_their_password(db, people):
     assert response.status_code == 302
     people["officer_in"].refresh_from_db()
     assert people["officer_in"].check_password("Steppe-Wind-2026")
+
+
+def test_staff_reach_a_site_by_its_draft_reference_before_and_after_publication(people):
+    site, officer, _ = _published(people)
+
+    by_number = officer.get(reverse("registry:site-detail", args=[site.registry_number]))
+    by_draft_reference = officer.get(reverse("registry:site-detail", args=[site.draft_reference]))
+
+    assert by_number.status_code == by_draft_reference.status_code == 200
+    assert by_draft_reference.context["site"] == site
+    page = by_number.content.decode()
+    assert site.registry_number in page
+    assert site.draft_reference in page
