@@ -2,7 +2,7 @@
 
 from django.contrib.sitemaps import Sitemap
 from django.core.serializers import serialize
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from registry.selectors import (
     designation_list_public,
     photo_list_public,
     site_list_public,
+    site_number_public_for_former,
     zone_list_public,
 )
 
@@ -64,6 +65,8 @@ def site_detail(request, number: str):
         .first()
     )
     if site is None:
+        if current := site_number_public_for_former(number):
+            return redirect("maps:site-detail", current, permanent=True)
         return render(request, "404.html", {"number": number}, status=404)
     designations = designation_list_public().filter(site_id=site.pk).prefetch_related("zones")
     # A generalised site whose cell touches several regions is found under each (DESIGN §4).

@@ -65,11 +65,13 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(HeritageSite)
 class HeritageSiteAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = HeritageSiteForm
-    list_display = ["registry_number", "name", "category", "significance", "sensitivity"]
+    list_display = ["reference", "name", "category", "significance", "sensitivity"]
     list_display += ["status", "region"]
     list_filter = ["status", "sensitivity", "category", "significance", "region"]
-    search_fields = ["registry_number", "name_kk", "name_ru", "name_en"]
-    readonly_fields = ["registry_number", "status", "version", "region", "district"]
+    search_fields = ["registry_number", "draft_reference", "former_number"]
+    search_fields += ["name_kk", "name_ru", "name_en"]
+    readonly_fields = ["registry_number", "draft_reference", "former_number", "status"]
+    readonly_fields += ["version", "region", "district"]
     readonly_fields += ["published_at", "public_location", "public_boundary"]
     raw_id_fields = ["parent"]
     inlines = [DesignationInline, PhotoInline, StatusChangeInline]
@@ -87,7 +89,7 @@ class HeritageSiteAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryAdm
             )  # fmt: skip
         else:
             saved = site_create(fields=fields, created_by=request.user, reason="admin")
-        obj.pk, obj.registry_number, obj.version = saved.pk, saved.registry_number, saved.version
+        obj.pk, obj.draft_reference, obj.version = saved.pk, saved.draft_reference, saved.version
 
 
 class ZoneInline(LeafletGeoAdminMixin, admin.StackedInline):

@@ -13,6 +13,7 @@ from django.db import connections
 from django.db.models import Func, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from registry.models import HeritageSite
 from registry.transliteration import search_variants
 
 # Searched text: names first (`text_filter(names_only=True)` takes the first three).
@@ -29,7 +30,7 @@ ORDERINGS = {
     "-date_from": ("-date_from", "-registry_number"),
 }
 # Text sort keys a btree index can supply; see `IndexlessKey`.
-INDEXED_TEXT_KEYS = {"registry_number", "name"}
+INDEXED_TEXT_KEYS = {"registry_number", "reference", "name"}
 # A bbox or area at most this many square degrees (about 110 x 80 km in Kazakhstan), or a
 # `distance` at most this many metres, is selective enough that its spatial index should drive
 # the query: fetch the few thousand sites inside, then sort them. Left to itself the planner
@@ -189,10 +190,18 @@ def spatial_first(query: SiteQuery) -> bool:
     return query.distance_m is not None and query.distance_m <= SPATIAL_FIRST_MAX_M
 
 
-def _order_keys(query: SiteQuery, filters_first: bool) -> list:
+def number_key(sites: QuerySet) -> str:
+    """The column "registry_number" orders and pages by: a staff queryset (full records)
+    holds drafts, which have no registry number yet, so it uses `reference` (the registry
+    number, else the draft reference), the same for every published site."""
+    return "reference" if sites.model is HeritageSite else "registry_number"
+
+
+def _order_keys(query: SiteQuery, filters_first: bool, number: str) -> list:
     keys = ORDERINGS.get(query.ordering, ORDERINGS["registry_number"])
+    keys = [key.replace("registry_number", number) for key in keys]
     if not filters_first:
-        return list(keys)
+        return keys
     ordered = []
     for key in keys:
         name = key.lstrip("-")
@@ -267,6 +276,6 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str) -> QuerySe
         sites = text_filter(sites, query.text)
     if query.ordering == "distance" and query.near is not None:
         # Exact (spheroid) order; page through `nearest_window` to use the KNN index.
-        return sites.order_by("distance_m", "registry_number")
+        return sites.order_by("distance_m", number_key(sites))
     filters_first = spatial_first(query) or bool(query.text)
-    return sites.order_by(*_order_keys(query, filters_first))
+    return sites.order_by(*_order_keys(query, filters_first, number_key(sites)))

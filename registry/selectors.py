@@ -27,6 +27,25 @@ def site_list_public() -> QuerySet[PublicSite]:
     return PublicSite.objects.order_by("name", "registry_number")
 
 
+def staff_number_lookup(number: str) -> Q:
+    """A full record by any name staff may use: its registry number, its draft reference (a
+    draft's link keeps working after publication) or its former per-region number. Only
+    for querysets from `site_list_for_staff`: the public door knows registry numbers only."""
+    return Q(registry_number=number) | Q(draft_reference=number) | Q(former_number=number)
+
+
+def site_number_public_for_former(former_number: str) -> str | None:
+    """The registry number of the published site that had `former_number` (KZ-YUZ-000001)
+    before national numbering: those numbers were public, so old links and citations keep
+    working. None for any other site: an unpublished one has no public number to give."""
+    return (
+        HeritageSite.objects.published()
+        .filter(former_number=former_number)
+        .values_list("registry_number", flat=True)
+        .first()
+    )
+
+
 def zone_list_public() -> QuerySet[ProtectionZone]:
     """Protection zones the public may see: only those of published open (S0) sites.
 

@@ -50,7 +50,7 @@ track_history(
     HeritageSite,
     excluded_fields=[
         "public_location", "public_boundary", "public_region", "public_region_ids",
-        "public_district_ids",
+        "public_district_ids", "reference",
     ],
 )  # fmt: skip
 track_history(Designation)

@@ -53,13 +53,16 @@ class SiteExportApi(ApiView):
         filename = f"mura-sites.{fmt}"
         if fmt in ("geojson", "csv"):
             chunks = exports.geojson_chunks if fmt == "geojson" else exports.csv_chunks
-            rows = exports.export_rows(sites, geometry=door.geometry, exact=door.exact)
+            audience = {"exact": door.exact, "staff": door.staff}
+            rows = exports.export_rows(sites, geometry=door.geometry, **audience)
             response = StreamingHttpResponse(
-                chunks(rows, exact=door.exact), content_type=CONTENT_TYPES[fmt]
+                chunks(rows, **audience), content_type=CONTENT_TYPES[fmt]
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        path, directory = exports.export_file(sites, fmt, geometry=door.geometry, exact=door.exact)
+        path, directory = exports.export_file(
+            sites, fmt, geometry=door.geometry, exact=door.exact, staff=door.staff
+        )
         response = StreamingHttpResponse(
             _file_chunks(path, directory), content_type=CONTENT_TYPES[fmt]
         )

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.utils.urls import replace_query_param
 
+from registry.search import number_key
+
 MAX_OFFSET = 100_000
 
 
@@ -43,12 +45,13 @@ def page_of(
 
     `window(sites, n)`, if given, narrows `sites` to a set that still holds its first `n` rows
     in order (e.g. `registry.search.nearest_window`), so the database sorts only those; it may
-    also turn the rows into dicts (`.values()`) that hold `registry_number`."""
+    also turn the rows into dicts (`.values()`) that hold the key (`number_key`)."""
     keyset = ordering in ("registry_number", "-registry_number")
+    key = number_key(sites)
     state = _decode(cursor) if cursor else {}
     offset = 0
     if keyset and "after" in state:
-        lookup = "registry_number__gt" if ordering == "registry_number" else "registry_number__lt"
+        lookup = f"{key}__gt" if ordering == "registry_number" else f"{key}__lt"
         sites = sites.filter(**{lookup: state["after"]})
     elif "offset" in state:
         offset = state["offset"]
@@ -60,7 +63,7 @@ def page_of(
         return rows, None
     if keyset:
         last = rows[-1]
-        number = last["registry_number"] if isinstance(last, dict) else last.registry_number
+        number = last[key] if isinstance(last, dict) else getattr(last, key)
         return rows, _encode({"after": number})
     if offset + limit > MAX_OFFSET:
         return rows, None

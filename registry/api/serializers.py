@@ -96,6 +96,31 @@ class StaffSiteDetailSerializer(StaffSiteFeatureSerializer):
         fields = [*SUMMARY, *DETAIL, "status", "location_approximate", "boundary", "threats"]
 
 
+# Regional staff (`Door.staff`) read drafts too: a feature's id is its registry number, else
+# its draft reference, and `registry_number` is null until publication. The draft reference
+# never goes to anyone else (holders of an exact-location grant included): its sequence
+# counts unpublished work.
+class OfficerSiteFeatureSerializer(StaffSiteFeatureSerializer):
+    class Meta(StaffSiteFeatureSerializer.Meta):
+        id_field = "reference"
+        fields = ["reference", *StaffSiteFeatureSerializer.Meta.fields, "draft_reference"]
+
+
+class OfficerSiteDetailSerializer(StaffSiteDetailSerializer):
+    class Meta(StaffSiteDetailSerializer.Meta):
+        id_field = "reference"
+        fields = ["reference", *StaffSiteDetailSerializer.Meta.fields, "draft_reference"]
+
+
+def site_serializers(door) -> tuple[type, type]:
+    """(feature, detail) serializers for what `door` (registry/api/access.py) may read."""
+    if door.staff:
+        return OfficerSiteFeatureSerializer, OfficerSiteDetailSerializer
+    if door.exact:
+        return StaffSiteFeatureSerializer, StaffSiteDetailSerializer
+    return PublicSiteFeatureSerializer, PublicSiteDetailSerializer
+
+
 class DesignationSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="registry_number", read_only=True)
 
@@ -143,16 +168,19 @@ LISTED.remove("location_generalisation")
 STAFF_LISTED = ["status", "location_approximate"]
 
 
-def feature_rows(sites, *, exact: bool):
+def feature_rows(sites, *, exact: bool, staff: bool = False):
     """`sites` as dicts of what a list feature shows (`features` makes the features)."""
     geometry = "location" if exact else "public_location"
     distance = ["distance_m"] if "distance_m" in sites.query.annotations else []
-    columns = [*LISTED, *(STAFF_LISTED if exact else []), *distance, "lon", "lat"]
+    listed = [*LISTED, *(STAFF_LISTED if exact else [])]
+    if exact:  # full records: paged by `reference` (registry.search.number_key)
+        listed += ["reference", *(["draft_reference"] if staff else [])]
+    columns = [*listed, *distance, "lon", "lat"]
     return sites.annotate(lon=X(geometry), lat=Y(geometry)).values(*columns)
 
 
-def features(rows: list[dict], *, exact: bool) -> list[dict]:
-    """GeoJSON features of `feature_rows`, as `Staff`/`PublicSiteFeatureSerializer` make them.
+def features(rows: list[dict], *, exact: bool, staff: bool = False) -> list[dict]:
+    """GeoJSON features of `feature_rows`, as `site_serializers(door)[0]` makes them.
 
     Coordinates are rounded as the serializers' GeometryField rounds them."""
     precision = 7 if exact else 6
@@ -160,7 +188,7 @@ def features(rows: list[dict], *, exact: bool) -> list[dict]:
     for row in rows:
         lon, lat = row.pop("lon"), row.pop("lat")
         properties = {}
-        for name in SUMMARY[1:]:
+        for name in SUMMARY if staff else SUMMARY[1:]:  # the id, except a draft's (null)
             if name in CODED:
                 properties[name] = row[f"{name}__code"]
             elif name == "location_generalisation":
@@ -170,12 +198,14 @@ def features(rows: list[dict], *, exact: bool) -> list[dict]:
         for name in STAFF_LISTED if exact else []:
             properties[name] = row[name]
         properties["distance_m"] = row.get("distance_m")
+        if staff:
+            properties["draft_reference"] = row["draft_reference"]
         point = None
         if lon is not None:
             point = {"type": "Point", "coordinates": [round(lon, precision), round(lat, precision)]}
         result.append(
             {
-                "id": row["registry_number"],
+                "id": row["reference"] if staff else row["registry_number"],
                 "type": "Feature",
                 "geometry": point,
                 "properties": properties,

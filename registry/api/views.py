@@ -2,6 +2,7 @@
 input with a params serializer, filters with registry.search and pages without a count."""
 
 from django.contrib.gis.geos import Polygon
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -14,7 +15,7 @@ from registry.api.base import ERRORS, ApiView
 from registry.api.pagination import next_link, page_of
 from registry.models import AdminArea
 from registry.search import first_rows_window, nearest_window, sites_filter, spatial_first
-from registry.selectors import designation_list_public
+from registry.selectors import designation_list_public, staff_number_lookup
 
 FILTERS = frozenset(p.SiteFilterParams().fields)
 PAGED = FILTERS | {"limit", "cursor"}
@@ -59,7 +60,8 @@ class _SiteListing(ApiView):
             window = first_rows_window
 
         def rows_of(sites, rows):
-            return out.feature_rows(window(sites, rows) if window else sites, exact=door.exact)
+            rows = window(sites, rows) if window else sites
+            return out.feature_rows(rows, exact=door.exact, staff=door.staff)
 
         rows, token = page_of(
             sites,
@@ -70,7 +72,7 @@ class _SiteListing(ApiView):
         )
         if door.exact:
             log_exact_read(self.request.user, "site list", len(rows))
-        features = out.features(rows, exact=door.exact)
+        features = out.features(rows, exact=door.exact, staff=door.staff)
         return Response(feature_collection(features, self.request, token))
 
 
@@ -125,11 +127,16 @@ class SiteDetailApi(ApiView):
     )
     def get(self, request, registry_number):
         door = self.door()
-        site = get_object_or_404(door.sites, registry_number=registry_number)
+        # Staff may name a draft by its draft reference; nobody else can (404).
+        lookup = (
+            staff_number_lookup(registry_number)
+            if door.staff
+            else Q(registry_number=registry_number)
+        )
+        site = get_object_or_404(door.sites, lookup)
         if door.exact:
             log_exact_read(request.user, registry_number, 1)
-            return Response(out.StaffSiteDetailSerializer(site).data)
-        return Response(out.PublicSiteDetailSerializer(site).data)
+        return Response(out.site_serializers(door)[1](site).data)
 
 
 class DesignationParams(serializers.Serializer):

@@ -19,7 +19,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0012_public_areas'),
+        ('registry', '0013_national_registry_numbers'),
     ]
 
     operations = [

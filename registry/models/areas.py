@@ -13,7 +13,10 @@ class AdminArea(models.Model):
     kato = models.CharField(_("KATO code"), max_length=9, unique=True)
     iso_3166_2 = models.CharField(_("ISO 3166-2"), max_length=8, blank=True)
     registry_prefix = models.CharField(
-        _("registry number prefix"), max_length=8, blank=True, help_text="regions only: KZ-ALM"
+        _("registry number prefix"),
+        max_length=8,
+        blank=True,
+        help_text="regions only: KZ-ALM (no longer part of registry numbers)",
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level)
     unit_type = models.CharField(_("unit type"), max_length=40, blank=True)
@@ -44,7 +47,8 @@ class AdminArea(models.Model):
 
 
 class RegistrySequence(models.Model):
-    """The last registry number handed out per prefix. Only ever grows: numbers are never reused."""
+    """The last value handed out by a counter: "KZ" for registry numbers, "D" for draft
+    references (registry/services/numbers.py). Only ever grows: numbers are never reused."""
 
     prefix = models.CharField(max_length=8, primary_key=True)
     last_value = models.PositiveIntegerField(default=0)

@@ -40,4 +40,4 @@ class ChangeRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.site.registry_number}: {', '.join(self.proposed)}"
+        return f"{self.site.reference}: {', '.join(self.proposed)}"

@@ -3,6 +3,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from registry.geometry import clean_area, clean_point
@@ -146,6 +147,31 @@ class HeritageSiteQuerySet(models.QuerySet):
 class HeritageSite(SiteDescription):
     """The full record, exact geometry included: officers and reviewers only."""
 
+    # Given when the site is first published, from the one national counter, and kept for
+    # good (a withdrawn site keeps it; it is never given again): the public sequence has no
+    # gaps from unpublished work and carries no geography (registry/services/numbers.py).
+    registry_number = models.CharField(
+        _("registry number"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
+    # Staff only, from its own counter at creation: how a site is named before it has a
+    # number. Never public: its sequence counts drafts.
+    draft_reference = models.CharField(
+        _("draft reference"), max_length=16, unique=True, editable=False
+    )
+    # The per-region number (KZ-YUZ-000001) a site had before national numbering (staff only;
+    # the public page of a published site redirects from it).
+    former_number = models.CharField(
+        _("former number"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
+    # What staff see, order and page by: its registry number, else its draft reference. Unique
+    # as both are and their forms differ (KZ-/D-); indexed, not a constraint, since model
+    # validation cannot read a generated column before the row exists.
+    reference = models.GeneratedField(
+        expression=Coalesce("registry_number", "draft_reference"),
+        output_field=models.CharField(max_length=32),
+        db_persist=True,
+        db_index=True,
+    )
     location = models.PointField(_("exact location"), srid=4326)
     boundary = models.MultiPolygonField(_("exact boundary"), srid=4326, null=True, blank=True)
     threats = models.TextField(_("threats"), blank=True)
@@ -202,6 +228,9 @@ class HeritageSite(SiteDescription):
     )
 
     objects = HeritageSiteQuerySet.as_manager()
+
+    def __str__(self) -> str:  # `reference` without reading it: an unsaved site has none yet
+        return f"{self.registry_number or self.draft_reference} {self.name}"
 
     def clean(self) -> None:
         if self.location is not None:

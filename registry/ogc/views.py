@@ -16,7 +16,7 @@ from registry.api.errors import error_body
 from registry.api.pagination import page_of
 from registry.api.params import BBOX_PATTERN, MAX_PAGE, SiteFilterParams
 from registry.models import AdminArea
-from registry.search import sites_filter
+from registry.search import number_key, sites_filter
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -154,9 +154,7 @@ def _features(request, collection_id: str, data: dict, filters: SiteFilterParams
         sites = sites_filter(door.sites, filters.site_query(), geometry=door.geometry)
         if bbox is not None:
             sites = sites.filter(**{f"{door.geometry}__intersects": bbox})
-        serializer = (
-            out.StaffSiteFeatureSerializer if door.exact else out.PublicSiteFeatureSerializer
-        )
+        serializer = out.site_serializers(door)[0]
         if door.exact:
             log_exact_read(request.user, "ogc items")
         return sites, "registry_number", serializer
@@ -232,7 +230,7 @@ def item(request, collection_id, feature_id):
     no_filters = SiteFilterParams(data={}, context={"staff": False})
     no_filters.is_valid(raise_exception=True)
     rows, _, serializer = _features(request, collection_id, {}, no_filters)
-    lookup = {"sites": "registry_number", "zones": "id", "regions": "code"}[collection_id]
+    lookup = {"sites": number_key(rows), "zones": "id", "regions": "code"}[collection_id]
     if lookup == "id" and not feature_id.isdigit():
         raise Http404("no such feature")
     feature = rows.filter(**{lookup: feature_id}).first()

@@ -1,14 +1,13 @@
-"""Administrative areas a location falls in, and the registry numbers they hand out."""
+"""Administrative areas a location falls in."""
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import connection
 
-from registry.models import AdminArea, RegistrySequence
+from registry.models import AdminArea
 from registry.projection import PUBLIC_AREAS_FILL_SQL, PUBLIC_AREAS_SQL
 
 
@@ -38,18 +37,6 @@ def areas_for_location(point: Point) -> tuple[AdminArea, AdminArea | None]:
         )
     district = _area_at(point, AdminArea.objects.filter(parent=region))
     return region, district
-
-
-@transaction.atomic
-def registry_numbers_reserve(*, prefix: str, count: int = 1) -> list[str]:
-    """Hand out `count` new numbers under `prefix` (KZ-ALM-000123). The counter only grows,
-    inside the caller's transaction, so a number is never given twice nor reused."""
-    RegistrySequence.objects.get_or_create(prefix=prefix)
-    seq = RegistrySequence.objects.select_for_update().get(prefix=prefix)
-    first = seq.last_value + 1
-    seq.last_value = F("last_value") + count
-    seq.save(update_fields=["last_value"])
-    return [f"{prefix}-{n:06d}" for n in range(first, first + count)]
 
 
 def public_areas_refresh(*, site_ids) -> None:

@@ -46,6 +46,9 @@ COLUMNS = [
     ("district", "district__code", "district"),
 ]
 STAFF_COLUMNS = [("status", "status", "status")]
+# Regional staff only (drafts have no registry number yet); never to holders of an
+# exact-location grant: the draft references' sequence counts unpublished work.
+OFFICER_COLUMNS = [("draft_reference", "draft_reference", "draft_ref")]
 SENSITIVITY = [name for name, _, _ in COLUMNS].index("sensitivity")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,13 +63,15 @@ class Y(Func):
     output_field = FloatField()
 
 
-def export_columns(*, exact: bool) -> list[tuple[str, str, str]]:
-    return COLUMNS + (STAFF_COLUMNS if exact else [])
+def export_columns(*, exact: bool, staff: bool = False) -> list[tuple[str, str, str]]:
+    return COLUMNS + (STAFF_COLUMNS if exact else []) + (OFFICER_COLUMNS if staff else [])
 
 
-def export_rows(sites: QuerySet, *, geometry: str, exact: bool) -> Iterator[tuple]:
+def export_rows(
+    sites: QuerySet, *, geometry: str, exact: bool, staff: bool = False
+) -> Iterator[tuple]:
     """(properties..., lon, lat) tuples, in chunks; lon/lat are None for withheld (S3) sites."""
-    paths = [path for _, path, _ in export_columns(exact=exact)]
+    paths = [path for _, path, _ in export_columns(exact=exact, staff=staff)]
     rows = sites.annotate(export_lon=X(geometry), export_lat=Y(geometry)).values_list(
         *paths, "export_lon", "export_lat"
     )
@@ -79,15 +84,15 @@ def _properties(row: tuple, names: list[str]) -> dict:
     return properties
 
 
-def geojson_chunks(rows: Iterable[tuple], *, exact: bool) -> Iterator[str]:
-    names = [name for name, _, _ in export_columns(exact=exact)]
+def geojson_chunks(rows: Iterable[tuple], *, exact: bool, staff: bool = False) -> Iterator[str]:
+    names = [name for name, _, _ in export_columns(exact=exact, staff=staff)]
     yield '{"type": "FeatureCollection", "features": [\n'
     first = True
     for row in rows:
         lon, lat = row[-2], row[-1]
         feature = {
             "type": "Feature",
-            "id": row[0],
+            "id": row[0] or (row[len(names) - 1] if staff else None),  # a draft: its reference
             "geometry": None if lon is None else {"type": "Point", "coordinates": [lon, lat]},
             "properties": _properties(row, names),
         }
@@ -103,8 +108,8 @@ def neutralise(value: object) -> object:
     return value
 
 
-def csv_chunks(rows: Iterable[tuple], *, exact: bool) -> Iterator[str]:
-    names = [name for name, _, _ in export_columns(exact=exact)]
+def csv_chunks(rows: Iterable[tuple], *, exact: bool, staff: bool = False) -> Iterator[str]:
+    names = [name for name, _, _ in export_columns(exact=exact, staff=staff)]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([*names, "location_generalisation", "lon", "lat"])
@@ -124,14 +129,14 @@ class AsWKB(Func):
 
 
 def export_batches(
-    sites: QuerySet, *, geometry: str, exact: bool, short_names: bool = False
+    sites: QuerySet, *, geometry: str, exact: bool, staff: bool = False, short_names: bool = False
 ) -> tuple["pa.Schema", Iterator["pa.RecordBatch"]]:
     """The rows as Arrow record batches (properties, location_generalisation and the point
     as WKB), read with a server-side cursor a chunk at a time: only one is ever held.
     psycopg makes the rows (no model or Django row objects); PostGIS writes the WKB."""
     import pyarrow as pa  # here: a web worker that never writes a file starts 13 MB smaller
 
-    columns = export_columns(exact=exact)
+    columns = export_columns(exact=exact, staff=staff)
     paths = [path for _, path, _ in columns]
     rows = sites.annotate(export_wkb=AsWKB(geometry)).values_list(*paths, "export_wkb")
     names = [short if short_names else name for name, _, short in columns]
@@ -160,7 +165,9 @@ def export_batches(
     return schema, batches()
 
 
-def write_layer(sites: QuerySet, path: Path, *, geometry: str, exact: bool, driver: str) -> None:
+def write_layer(
+    sites: QuerySet, path: Path, *, geometry: str, exact: bool, driver: str, staff: bool = False
+) -> None:
     """Write the sites to a GeoPackage or Shapefile at `path`: GDAL takes the Arrow batches
     as they come and writes them in C. A failure while reading (the database's) is raised
     as itself, not as GDAL's "Error while accessing batch from stream"."""
@@ -168,7 +175,7 @@ def write_layer(sites: QuerySet, path: Path, *, geometry: str, exact: bool, driv
     import pyogrio.raw
 
     schema, batches = export_batches(
-        sites, geometry=geometry, exact=exact, short_names=driver == "ESRI Shapefile"
+        sites, geometry=geometry, exact=exact, staff=staff, short_names=driver == "ESRI Shapefile"
     )
     failures = []
 
@@ -196,10 +203,12 @@ def write_layer(sites: QuerySet, path: Path, *, geometry: str, exact: bool, driv
         raise
 
 
-def shapefile_zip(sites: QuerySet, directory: Path, *, geometry: str, exact: bool) -> Path:
+def shapefile_zip(
+    sites: QuerySet, directory: Path, *, geometry: str, exact: bool, staff: bool = False
+) -> Path:
     """A zipped Shapefile (sites.shp, .shx, .dbf, .prj, .cpg) in `directory`."""
     shp = directory / "sites.shp"
-    write_layer(sites, shp, geometry=geometry, exact=exact, driver="ESRI Shapefile")
+    write_layer(sites, shp, geometry=geometry, exact=exact, staff=staff, driver="ESRI Shapefile")
     archive = directory / "sites.shp.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for part in sorted(directory.glob("sites.*")):
@@ -208,15 +217,18 @@ def shapefile_zip(sites: QuerySet, directory: Path, *, geometry: str, exact: boo
     return archive
 
 
-def export_file(sites: QuerySet, fmt: str, *, geometry: str, exact: bool) -> tuple[Path, Path]:
+def export_file(
+    sites: QuerySet, fmt: str, *, geometry: str, exact: bool, staff: bool = False
+) -> tuple[Path, Path]:
     """(file, its temporary directory) for gpkg or shp.zip; the caller deletes the directory."""
     directory = Path(tempfile.mkdtemp(prefix="mura-export-"))
     try:
         if fmt == "gpkg":
             path = directory / "sites.gpkg"
-            write_layer(sites, path, geometry=geometry, exact=exact, driver="GPKG")
+            write_layer(sites, path, geometry=geometry, exact=exact, staff=staff, driver="GPKG")
             return path, directory
-        return shapefile_zip(sites, directory, geometry=geometry, exact=exact), directory
+        zipped = shapefile_zip(sites, directory, geometry=geometry, exact=exact, staff=staff)
+        return zipped, directory
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise

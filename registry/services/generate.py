@@ -2,9 +2,10 @@
 
 Sites cluster around real settlements (OSM, registry/data/kz-places-osm.geojson), weighted by
 population, spread by a Gaussian whose width grows with the settlement; every category,
-significance, period and sensitivity class occurs. Regions, districts and registry numbers are
-derived as for hand-made sites (spatial join; the registry's counters), in bulk. Generated rows
-carry no history: they are benchmark data, not edits.
+significance, period and sensitivity class occurs. Regions and districts are derived as for
+hand-made sites (spatial join), in bulk; every site gets a draft reference and each published one
+a national registry number, in order, from the registry's counters (registry/services/numbers.py).
+Generated rows carry no history: they are benchmark data, not edits.
 """
 
 import json
@@ -13,13 +14,15 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
-from registry.models import AdminArea
+from registry.models import AdminArea, RegistrySequence
 from registry.projection import PUBLIC_AREAS_FILL_SQL, public_areas_sql
 from registry.services.aggregates import map_counts_rebuild
+from registry.services.numbers import DIGITS, DRAFT, LAST_NUMBER, NATIONAL
 from registry.services.regions import DATA
 
 PLACES_FILE = DATA / "kz-places-osm.geojson"
 SPREAD_DEGREES = {"city": 0.12, "town": 0.05, "village": 0.02}
+NUMBERING = {"national": NATIONAL, "draft": DRAFT, "digits": DIGITS}
 
 # (period, earliest year, latest year): dating is drawn inside the period.
 PERIODS = [
@@ -31,7 +34,7 @@ PERIODS = [
 
 SETUP_SQL = """
 CREATE TEMP TABLE gen_region ON COMMIT DROP AS
-    SELECT id, code, registry_prefix, ST_Subdivide(geom, 64) AS geom
+    SELECT id, code, ST_Subdivide(geom, 64) AS geom
     FROM registry_adminarea WHERE level = 1;
 CREATE INDEX ON gen_region USING gist (geom);
 CREATE TEMP TABLE gen_district ON COMMIT DROP AS
@@ -57,7 +60,7 @@ SELECT d.*, p.name_kk AS place_kk, p.name_ru AS place_ru, p.name_en AS place_en,
        CASE WHEN u5 < 0.55 THEN 'S0' WHEN u5 < 0.75 THEN 'S1' WHEN u5 < 0.95 THEN 'S2'
             ELSE 'S3' END AS sensitivity,
        ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS place_pt,
-       NULL::bigint AS region_id, NULL::text AS prefix, NULL::bigint AS district_id,
+       NULL::bigint AS region_id, NULL::bigint AS district_id,
        NULL::geometry AS public_location, NULL::bigint AS public_district_id
 FROM draws d
 CROSS JOIN LATERAL (
@@ -65,10 +68,10 @@ CROSS JOIN LATERAL (
 ) p;
 
 -- A Gaussian can spill over the border: such a site goes back to its settlement.
-UPDATE gen_batch b SET region_id = r.id, prefix = r.registry_prefix
+UPDATE gen_batch b SET region_id = r.id
     FROM gen_region r WHERE ST_Covers(r.geom, b.location);
 UPDATE gen_batch SET location = place_pt WHERE region_id IS NULL;
-UPDATE gen_batch b SET region_id = r.id, prefix = r.registry_prefix
+UPDATE gen_batch b SET region_id = r.id
     FROM gen_region r WHERE b.region_id IS NULL AND ST_Covers(r.geom, b.location);
 DELETE FROM gen_batch WHERE region_id IS NULL;
 ANALYZE gen_batch;
@@ -79,8 +82,12 @@ UPDATE gen_batch SET public_location = %(public_location_sql)s;
 UPDATE gen_batch b SET public_district_id = d.id FROM gen_district d
     WHERE ST_Covers(d.geom, b.public_location);
 
+-- Draft references for all, national numbers for the published (u7 < 0.9, as below).
 CREATE TEMP TABLE gen_counter (prefix text, last_value bigint) ON COMMIT DROP;
-WITH wanted AS (SELECT prefix, count(*) AS n FROM gen_batch GROUP BY prefix),
+WITH wanted AS (
+    SELECT %(draft)s::text AS prefix, count(*) AS n FROM gen_batch
+    UNION ALL SELECT %(national)s::text, count(*) FILTER (WHERE u7 < 0.9) FROM gen_batch
+),
 bumped AS (
     INSERT INTO registry_registrysequence AS s (prefix, last_value)
     SELECT prefix, n FROM wanted
@@ -90,13 +97,13 @@ bumped AS (
 INSERT INTO gen_counter SELECT * FROM bumped;
 
 INSERT INTO registry_heritagesite (
-    registry_number, name, name_kk, name_ru, name_en, description, description_kk,
+    registry_number, draft_reference, name, name_kk, name_ru, name_en, description, description_kk,
     description_ru, description_en, alt_names, category, typology_id, significance, date_from,
     date_to, period, dating_note, condition, location_approximate, sensitivity, status,
     published_at, wikidata_id, version, created_at, updated_at, location, threats, region_id,
     district_id, public_district_id, public_region_ids, public_district_ids)
 SELECT
-    number, site_kk, site_kk, site_ru, site_en, '', '', '', '', '{}',
+    number, draft_reference, site_kk, site_kk, site_ru, site_en, '', '', '', '', '{}',
     (ARRAY['archaeology','architecture','monumental_art','ensemble','sacred','history'])
         [1 + floor(u3 * 6)::int],
     typology_id,
@@ -111,15 +118,21 @@ SELECT
     district_id, public_district_id, '{}', '{}'
 FROM (
     SELECT b.*, t.id AS typology_id,
-           b.prefix || '-' || lpad(b.num::text, greatest(6, length(b.num::text)), '0') AS number,
+           CASE WHEN b.u7 < 0.9 THEN %(national)s || '-' || lpad(b.num::text, %(digits)s, '0')
+                END AS number,
+           %(draft)s || '-' || lpad(b.draft_num::text, %(digits)s, '0') AS draft_reference,
            t.name_kk || ': ' || b.place_kk || ' ' || b.g AS site_kk,
            t.name_ru || ': ' || b.place_ru || ' ' || b.g AS site_ru,
            t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en
     FROM (
-        SELECT b.*, c.last_value - count(*) OVER w + row_number() OVER w AS num
-        FROM gen_batch b JOIN gen_counter c USING (prefix)
-        WINDOW w AS (PARTITION BY prefix ORDER BY g ROWS BETWEEN UNBOUNDED PRECEDING
-                     AND UNBOUNDED FOLLOWING)
+        SELECT b.*, n.last_value - count(*) OVER p + row_number() OVER p AS num,
+               d.last_value - count(*) OVER a + row_number() OVER a AS draft_num
+        FROM gen_batch b
+        JOIN gen_counter n ON n.prefix = %(national)s
+        JOIN gen_counter d ON d.prefix = %(draft)s
+        WINDOW p AS (PARTITION BY b.u7 < 0.9 ORDER BY g ROWS BETWEEN UNBOUNDED PRECEDING
+                     AND UNBOUNDED FOLLOWING),
+               a AS (ORDER BY g ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ) b
     JOIN gen_typology t ON t.i = floor(b.u8 * (SELECT count(*) FROM gen_typology))
 ) s
@@ -189,6 +202,9 @@ def sites_generate(
     """
     if not AdminArea.objects.exists():
         raise ValueError("Load the regions first: manage.py load_regions")
+    given = RegistrySequence.objects.filter(prefix=DRAFT).values_list("last_value", flat=True)
+    if (given.first() or 0) + count > LAST_NUMBER:  # each site takes a draft reference
+        raise ValueError(f"{count:,} more sites would pass the {LAST_NUMBER:,} draft references")
     started, made = time.monotonic(), 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [seed])
@@ -198,7 +214,7 @@ def sites_generate(
         public_location_sql = _public_location_sql(cursor)
         while made < count:
             n = min(batch_size, count - made)
-            params = {"n": n, "total": total, "periods": len(PERIODS)}
+            params = {"n": n, "total": total, "periods": len(PERIODS), **NUMBERING}
             sql = BATCH_SQL.replace("%(public_location_sql)s", public_location_sql)
             for statement in sql.split(";\n"):
                 if statement.strip():

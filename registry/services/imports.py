@@ -84,7 +84,7 @@ class Problem:
 class Duplicate:
     row: int
     name: str
-    registry_number: str  # the existing site
+    reference: str  # the existing site's registry number, else its draft reference
     existing_name: str
     distance_m: float
     similarity: float
@@ -384,7 +384,7 @@ def _duplicates(site: HeritageSite, row: int) -> list[Duplicate]:
         .order_by("-similarity")[:5]
     )
     return [
-        Duplicate(row, site.name_kk, other.registry_number, other.name_kk or other.name,
+        Duplicate(row, site.name_kk, other.reference, other.name_kk or other.name,
                   round(other.distance.m, 1), round(other.similarity, 2))
         for other in near
     ]  # fmt: skip
@@ -433,7 +433,7 @@ class _Importer:
             self.report.problems.append(Problem(row.number, "location", f"unusable: {error}."))
             return
         self.report.duplicates.extend(_duplicates(site, row.number))
-        self.report.created.append(site.registry_number)
+        self.report.created.append(site.draft_reference)  # a draft: no registry number yet
 
 
 class _Rollback(Exception):

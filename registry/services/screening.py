@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
 from registry.projection import public_cell_expression
-from registry.search import GeodesicDistance, GeodesicWithin, geometry_value
+from registry.search import GeodesicDistance, GeodesicWithin, geometry_value, number_key
 
 MAX_HITS = 5000
 
@@ -21,7 +21,7 @@ MAX_HITS = 5000
 @dataclass(frozen=True)
 class ScreeningHit:
     kind: str  # "site" or "zone"
-    registry_number: str
+    registry_number: str  # for staff, a draft's draft reference (it has no number yet)
     name: str
     detail: str  # zone kind, or how the site's position was generalised
     distance_m: float
@@ -40,7 +40,7 @@ def screening_run(
         sites.alias(screen_geom=site_geometry)
         .filter(GeodesicWithin("screen_geom", area_value, distance_m))
         .annotate(screen_m=GeodesicDistance("screen_geom", area_value))
-        .order_by("screen_m", "registry_number")[:MAX_HITS]
+        .order_by("screen_m", number_key(sites))[:MAX_HITS]
     )
     zone_rows = (
         zones.filter(GeodesicWithin("geom", area_value, distance_m))
@@ -51,7 +51,7 @@ def screening_run(
     hits = [
         ScreeningHit(
             "site",
-            s.registry_number,
+            getattr(s, number_key(sites)),
             s.name,
             "exact" if exact else s.location_generalisation,
             s.screen_m,
@@ -60,7 +60,7 @@ def screening_run(
     ]
     hits += [
         ScreeningHit(
-            "zone", z.designation.site.registry_number, z.designation.site.name, z.kind, z.screen_m
+            "zone", z.designation.site.reference, z.designation.site.name, z.kind, z.screen_m
         )
         for z in zone_rows
     ]

@@ -8,14 +8,11 @@ from simple_history.utils import update_change_reason
 from registry.geometry import clean_area, clean_point
 from registry.models import HeritageSite
 from registry.services.aggregates import map_counts_refresh
-from registry.services.areas import (
-    areas_for_location,
-    public_areas_refresh,
-    registry_numbers_reserve,
-)
+from registry.services.areas import areas_for_location, public_areas_refresh
+from registry.services.numbers import draft_references_reserve
 
-# Fields an officer sets directly. Registry number, region, status, version and the public
-# projection are the registry's to set.
+# Fields an officer sets directly. Registry number, draft reference, region, status, version
+# and the public projection are the registry's to set.
 EDITABLE_FIELDS = frozenset(
     {
         *(f"{name}_{lang}" for name in ("name", "description") for lang in ("kk", "ru", "en")),
@@ -37,7 +34,7 @@ class EditConflict(Exception):
         who = getattr(last and last.history_user, "username", None) or "someone else"
         when = last.history_date if last else site.updated_at
         super().__init__(
-            f"{site.registry_number} was changed by {who} at {when:%Y-%m-%d %H:%M %Z} "
+            f"{site.reference} was changed by {who} at {when:%Y-%m-%d %H:%M %Z} "
             f"(now version {site.version}). Reload it and apply your change again."
         )
         self.site = site
@@ -70,11 +67,12 @@ def _save(site: HeritageSite, *, by: AbstractBaseUser | None, reason: str) -> He
 def site_create(
     *, fields: dict, created_by: AbstractBaseUser | None, reason: str = ""
 ) -> HeritageSite:
-    """A new draft. Its region, district and registry number come from its location."""
+    """A new draft, with a draft reference (its registry number comes when it is published).
+    Its region and district come from its location."""
     site = HeritageSite(created_by=created_by)
     _apply(site, fields)
     site.region, site.district = areas_for_location(site.location)
-    (site.registry_number,) = registry_numbers_reserve(prefix=site.region.registry_prefix)
+    (site.draft_reference,) = draft_references_reserve()
     return _save(site, by=created_by, reason=reason or "created")
 
 

@@ -15,6 +15,7 @@ from simple_history.utils import update_change_reason
 
 from registry.models import HeritageSite, SiteStatusChange
 from registry.services.aggregates import map_counts_refresh
+from registry.services.numbers import registry_number_next
 from registry.services.text_screening import hints_summary, site_location_hints
 
 Status = HeritageSite.Status
@@ -67,7 +68,7 @@ def _move(
     """`hints_acknowledged` None: a move that publishes nothing new, not screened."""
     site = HeritageSite.objects.select_for_update().get(pk=site.pk)
     if to not in ALLOWED_TRANSITIONS[site.status]:
-        raise TransitionNotAllowed(f"{site.registry_number}: {site.status} -> {to}")
+        raise TransitionNotAllowed(f"{site.reference}: {site.status} -> {to}")
     if hints_acknowledged is not None:
         note = hints_checked_note(site=site, by=by, note=note, acknowledged=hints_acknowledged)
     SiteStatusChange.objects.create(
@@ -78,6 +79,8 @@ def _move(
         site.submitted_by = by
     if to == Status.PUBLISHED:
         site.published_at = timezone.now()
+        if site.registry_number is None:  # first publication; a withdrawn site keeps its own
+            site.registry_number = registry_number_next()
     site.version += 1
     site.full_clean()
     site._history_user = by

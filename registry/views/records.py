@@ -112,11 +112,11 @@ def photos_order(request, number):
 @login_required
 def photo_original(request, pk):
     photo = get_object_or_404(SitePhoto.objects.select_related("site"), pk=pk)
-    site_for(request.user, photo.site.registry_number, "registry.see_site")
+    site_for(request.user, photo.site.reference, "registry.see_site")
     return FileResponse(
         photo.original.open("rb"),
         as_attachment=True,
-        filename=f"{photo.site.registry_number}-{photo.pk}{_suffix(photo)}",
+        filename=f"{photo.site.reference}-{photo.pk}{_suffix(photo)}",
     )
 
 
@@ -128,7 +128,7 @@ def _suffix(photo: SitePhoto) -> str:
 @login_required
 def designation_document(request, pk):
     act = get_object_or_404(Designation.objects.select_related("site"), pk=pk)
-    site_for(request.user, act.site.registry_number, "registry.see_site")
+    site_for(request.user, act.site.reference, "registry.see_site")
     if not act.document:
         raise Http404
     return FileResponse(act.document.open("rb"), as_attachment=True)

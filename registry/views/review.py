@@ -96,7 +96,7 @@ def review_site(request, number):
 @login_required
 def review_change(request, pk):
     change = get_object_or_404(ChangeRequest.objects.select_related("site"), pk=pk)
-    site = site_for(request.user, change.site.registry_number, "registry.review_site")
+    site = site_for(request.user, change.site.reference, "registry.review_site")
     form = DecisionForm()
     if request.method == "POST":
         form = _decide(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from heritage.csp import leaflet_widgets_nonce
 from registry.forms import DesignationFormSet, SiteForm, TransitionForm
 from registry.models import ChangeRequest, HeritageSite
-from registry.selectors import site_list_for_staff
+from registry.selectors import site_list_for_staff, staff_number_lookup
 from registry.services.changes import change_request_open
 from registry.services.sites import EditConflict, site_create, site_update
 from registry.services.text_screening import site_location_hints
@@ -36,7 +37,7 @@ def dashboard(request):
         if value := request.GET.get(name):
             listed = listed.filter(**{f"{name}__code" if name == "region" else name: value})
     if query := request.GET.get("q", "").strip():
-        listed = listed.filter(name__icontains=query) | listed.filter(registry_number=query)
+        listed = listed.filter(Q(name__icontains=query) | staff_number_lookup(query))
     return render(
         request,
         "registry/dashboard.html",
@@ -100,7 +101,7 @@ def _save(request, form, formset, site: HeritageSite | None):
         if formset is not None:
             formset.instance = site
             formset.save()
-    messages.success(request, _("Saved %(number)s.") % {"number": site.registry_number})
+    messages.success(request, _("Saved %(number)s.") % {"number": site.reference})
     return site
 
 
@@ -114,7 +115,7 @@ def _site_form(request, site: HeritageSite | None):
     if request.method == "POST" and form.is_valid() and (not editable_acts or formset.is_valid()):
         try:
             saved = _save(request, form, formset if editable_acts else None, site)
-            return redirect("registry:site-detail", saved.registry_number)
+            return redirect("registry:site-detail", saved.reference)
         except EditConflict as refused:
             form.add_error(None, str(refused))
             conflict = True

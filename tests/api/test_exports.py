@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyogrio
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.db import DataError
@@ -88,7 +89,21 @@ def test_staff_exports_carry_exact_points(client, sites, officer):
 
     exact = {row["registry_number"]: (row["lon"], row["lat"]) for row in rows}
     assert exact[sites[1].registry_number] == ("76.9519", "43.238")
-    assert sites[3].registry_number in exact  # their draft, too
+    draft = next(row for row in rows if row["draft_reference"] == sites[3].draft_reference)
+    assert draft["registry_number"] == ""  # their draft, too: no number before publication
+
+
+def test_a_researcher_with_exact_access_never_gets_draft_references(client, sites, users):
+    researcher = users["researcher"]
+    researcher.user_permissions.add(Permission.objects.get(codename="view_exact_location"))
+    client.force_login(researcher)
+
+    for fmt in ("csv", "geojson"):
+        exported = download(client, fmt).decode()
+
+        assert sites[1].registry_number in exported
+        assert "draft_reference" not in exported
+        assert sites[1].draft_reference not in exported
 
 
 def test_the_command_writes_a_geopackage(sites, tmp_path):

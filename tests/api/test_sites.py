@@ -6,7 +6,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-from registry.api.serializers import PublicSiteFeatureSerializer, StaffSiteFeatureSerializer
+from registry.api.serializers import OfficerSiteFeatureSerializer, PublicSiteFeatureSerializer
 from registry.models import HeritageSite, PublicSite, Typology
 from tests.factories import HeritageSiteFactory
 
@@ -48,9 +48,21 @@ def test_an_officer_sees_drafts_and_exact_points_in_their_regions(client, office
 
     feature = sites(client, status="draft").json()["features"][0]
 
-    assert feature["id"] == draft.registry_number
+    assert feature["id"] == draft.draft_reference
     assert feature["geometry"]["coordinates"] == [76.9519, 43.238]
     assert feature["properties"]["status"] == "draft"
+    assert feature["properties"]["registry_number"] is None  # given at publication
+    assert feature["properties"]["draft_reference"] == draft.draft_reference
+
+
+def test_an_officer_reads_a_draft_by_its_draft_reference(client, officer):
+    draft = HeritageSiteFactory(sensitivity="S2", location=ALMATY)
+    client.force_login(officer)
+
+    response = client.get(reverse("api:site-detail", args=[draft.draft_reference]))
+
+    assert response.json()["id"] == draft.draft_reference
+    assert response.json()["properties"]["status"] == "draft"
 
 
 def test_a_researcher_authenticates_with_a_token_and_sees_the_projection(
@@ -71,8 +83,11 @@ def test_a_researcher_granted_exact_locations_sees_the_exact_point(client, sensi
     client.force_login(researcher)
 
     feature = sites(client).json()["features"][0]
+    detail = client.get(reverse("api:site-detail", args=[sensitive_site.registry_number])).json()
 
     assert feature["geometry"]["coordinates"] == [76.9519, 43.238]
+    assert "draft_reference" not in feature["properties"]  # staff only: it counts drafts
+    assert "draft_reference" not in detail["properties"]
 
 
 def test_the_public_cannot_filter_by_status(client, db):
@@ -150,7 +165,7 @@ def test_the_detail_is_found_by_registry_number(client, sensitive_site):
 def test_the_detail_of_a_draft_is_404_json_for_the_public(client, db):
     draft = HeritageSiteFactory()
 
-    response = client.get(reverse("api:site-detail", args=[draft.registry_number]))
+    response = client.get(reverse("api:site-detail", args=[draft.draft_reference]))
 
     assert response.status_code == 404
     assert response.json()["status"] == 404
@@ -188,7 +203,7 @@ def test_a_list_feature_is_the_feature_the_serializers_make(client, officer, who
     if who == "officer":
         client.force_login(officer)
         site = HeritageSite.objects.get(pk=made.pk)
-        expected = StaffSiteFeatureSerializer(site).data
+        expected = OfficerSiteFeatureSerializer(site).data
     else:
         site = PublicSite.objects.get(pk=made.pk)
         expected = PublicSiteFeatureSerializer(site).data

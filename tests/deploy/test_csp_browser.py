@@ -98,7 +98,7 @@ def test_officer_pages_with_map_widgets_run_under_the_policy(watched, live_site,
 
     _login(page, base, "/accounts/login/", "officer", "mura-officer-demo")
     _visit(page, f"{base}/officer/sites/new/", "#id_location-map .leaflet-draw-toolbar")
-    _visit(page, f"{base}/officer/sites/{site.registry_number}/", "#site-map .leaflet-map-pane")
+    _visit(page, f"{base}/officer/sites/{site.reference}/", "#site-map .leaflet-map-pane")
     page.select_option("#officer-language", "en")  # the language switch is a nonce'd script
     page.wait_for_load_state("networkidle")
 

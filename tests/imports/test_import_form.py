@@ -31,7 +31,7 @@ def test_an_officer_checks_then_imports_a_file(people, tmp_path):
     assert imported.status_code == 200
     assert "Imported 2 drafts." in page
     for site in HeritageSite.objects.all():
-        assert site.registry_number in page
+        assert site.draft_reference in page
         assert site.status == "draft"
 
 
@@ -89,6 +89,6 @@ def test_the_report_speaks_the_officers_language(people, existing_otrar, tmp_pat
 
     assert response.status_code == 200
     assert "Ықтимал қайталанулар" in page
-    assert existing_otrar.registry_number in page
+    assert existing_otrar.reference in page
     assert re.search(r"<td>2\d\d м</td>", page)  # about 245 m east
     assert " m</td>" not in page

@@ -36,12 +36,13 @@ def test_a_good_file_of_each_format_lands_as_drafts_by_the_importing_officer(
 
     assert report.ok, report.problems
     assert report.rows == report.accepted == 2
-    sites = HeritageSite.objects.filter(registry_number__in=report.created).order_by("id")
+    sites = HeritageSite.objects.filter(draft_reference__in=report.created).order_by("id")
     assert [s.name_en for s in sites] == ["Otrar", "Mausoleum of Arystan Bab"]
     otrar, arystan = sites
     assert {s.status for s in sites} == {"draft"}
     assert {s.created_by for s in sites} == {officer}
-    assert otrar.registry_number.startswith("KZ-YUZ-")
+    assert otrar.registry_number is None  # given at publication
+    assert otrar.region.iso_3166_2 == "KZ-61"
     assert otrar.location.distance(Point(*OTRAR, srid=4326)) < 1e-6  # UTM read back too
     assert (otrar.date_from, otrar.date_to, otrar.typology.code) == (-200, 1700, "settlement")
     assert otrar.sensitivity == "S2"  # archaeology starts at S2
@@ -97,7 +98,7 @@ def test_an_administrator_may_import_anywhere(people, tmp_path):
     rows = [GOOD[1] | {"lonlat": ALMATY}]
     report = run(csv_lonlat(tmp_path / "a.csv", rows), people["admin"])
     assert report.ok
-    assert HeritageSite.objects.get().registry_number.startswith("KZ-ALA-")
+    assert HeritageSite.objects.get().region.iso_3166_2 == "KZ-75"
 
 
 def test_unknown_columns_are_reported_once_not_per_row(people, tmp_path):
@@ -201,7 +202,7 @@ def test_likely_duplicates_are_flagged_similar_name_within_500_m(people, existin
 
     assert report.ok
     [duplicate] = report.duplicates
-    assert (duplicate.row, duplicate.registry_number) == (1, existing.registry_number)
+    assert (duplicate.row, duplicate.reference) == (1, existing.reference)
     assert 200 < duplicate.distance_m < 300
     assert HeritageSite.objects.filter(status="draft").count() == 5  # flagged, still imported
 

@@ -153,13 +153,33 @@ def test_the_gallery_shows_public_photos_with_author_and_licence_only(client, ya
 @pytest.mark.parametrize("published", [False, True])
 def test_unknown_or_unpublished_numbers_give_a_proper_404_page(client, db, published):
     draft = HeritageSiteFactory(published=False)
-    number = "KZ-ZZZ-999999" if published else draft.registry_number
+    number = "KZ-9999999" if published else draft.draft_reference
 
     response = _in(client, "en").get(reverse("maps:site-detail", args=[number]))
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert "Back to the map" in response.content.decode()
+
+
+def test_a_former_number_of_a_published_site_redirects_permanently_to_its_page(client, db):
+    site = HeritageSiteFactory(published=True)
+    HeritageSite.objects.filter(pk=site.pk).update(former_number="KZ-YUZ-000007")
+
+    response = client.get(reverse("maps:site-detail", args=["KZ-YUZ-000007"]))
+
+    assert response.status_code == 301
+    assert response["Location"] == reverse("maps:site-detail", args=[site.registry_number])
+
+
+@pytest.mark.parametrize("status", ["draft", "withdrawn"])
+def test_a_former_number_of_an_unpublished_site_is_not_found(client, db, status):
+    site = HeritageSiteFactory(published=status == "withdrawn")
+    HeritageSite.objects.filter(pk=site.pk).update(status=status, former_number="KZ-YUZ-000008")
+
+    response = client.get(reverse("maps:site-detail", args=["KZ-YUZ-000008"]))
+
+    assert response.status_code == 404
 
 
 def test_a_hostile_name_is_text_on_the_page_and_in_the_panel(client, db):
@@ -197,7 +217,8 @@ def test_the_sitemap_lists_published_sites_only(client, yasawi):
 
     assert "sitemap-sites.xml" in index
     assert f"/sites/{yasawi.registry_number}/" in section
-    assert draft.registry_number not in section
+    assert draft.draft_reference not in section
+    assert section.count("/sites/") == 1
 
 
 @pytest.mark.parametrize(

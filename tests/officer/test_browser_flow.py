@@ -43,27 +43,28 @@ def test_officer_draws_uploads_submits_reviewer_approves_public_sees_it(
     _draw_point(page, "id_location-map")
     screenshot(page, "officer-form")
     page.click("#site-form button[type=submit]")
-    page.wait_for_url("**/officer/sites/KZ-*/")
+    page.wait_for_url("**/officer/sites/D-*/")
     site = HeritageSite.objects.get(name_en="Test mausoleum")
     assert site.status == "draft"
 
-    page.goto(f"{base}/officer/sites/{site.registry_number}/photos/")
+    page.goto(f"{base}/officer/sites/{site.draft_reference}/photos/")
     page.set_input_files("input[name=photos]", str(_photo(tmp_path)))
     page.fill("#id_author", "Test author")
     page.check("#id_is_public")
     page.click("main form[enctype] button[type=submit]")
-    page.goto(f"{base}/officer/sites/{site.registry_number}/")
+    page.goto(f"{base}/officer/sites/{site.draft_reference}/")
     page.click("form[action$='/submit/'] button")
     page.click("header form[action$='/logout/'] button")
 
     _login(page, base, "reviewer", "mura-reviewer-demo")
     page.goto(f"{base}/officer/review/")
-    page.click(f"text={site.registry_number}")
+    page.click(f"text={site.draft_reference}")
     assert page.locator("#diff tr[data-field='location']").count() == 1
     screenshot(page, "review-diff")
     page.click("button[value=approve]")
     page.wait_for_url("**/officer/review/")
 
+    site.refresh_from_db()  # numbered on approval
     public = page.context.new_page()
     public.goto(f"{base}/sites/{site.registry_number}/")
     assert "Test mausoleum" in public.content()

@@ -27,7 +27,7 @@ def test_the_officer_sees_the_hints_highlighted_with_the_text_escaped(people):
     site = _draft(people)
 
     page = client_for(people["officer_in"]).get(
-        reverse("registry:site-detail", args=[site.registry_number])
+        reverse("registry:site-detail", args=[site.reference])
     )
 
     html = page.content.decode()
@@ -45,7 +45,7 @@ def test_submitting_without_the_confirmation_is_refused_and_says_what_to_tick(pe
     officer = client_for(people["officer_in"])
 
     response = officer.post(
-        reverse("registry:site-submit", args=[site.registry_number]), {"note": "ready"}, follow=True
+        reverse("registry:site-submit", args=[site.reference]), {"note": "ready"}, follow=True
     )
 
     assert f"tick “{LABEL}”" in response.content.decode()
@@ -59,7 +59,7 @@ def test_submitting_with_the_confirmation_records_it_in_the_note(people):
     officer = client_for(people["officer_in"])
 
     officer.post(
-        reverse("registry:site-submit", args=[site.registry_number]),
+        reverse("registry:site-submit", args=[site.reference]),
         {"note": "ready", "hints_acknowledged": "on"},
     )
 
@@ -74,8 +74,8 @@ def test_an_open_site_shows_no_hints_and_submits_without_confirmation(people):
     site = _draft(people, sensitivity="S0")
     officer = client_for(people["officer_in"])
 
-    page = officer.get(reverse("registry:site-detail", args=[site.registry_number]))
-    officer.post(reverse("registry:site-submit", args=[site.registry_number]), {"note": ""})
+    page = officer.get(reverse("registry:site-detail", args=[site.reference]))
+    officer.post(reverse("registry:site-submit", args=[site.reference]), {"note": ""})
 
     assert "location-hints" not in page.content.decode().split("<body>")[1]
     assert HeritageSite.objects.get(pk=site.pk).status == "in_review"
@@ -84,7 +84,7 @@ def test_an_open_site_shows_no_hints_and_submits_without_confirmation(people):
 def test_the_reviewer_sees_the_hints_and_must_confirm_before_approving(people):
     site = site_submit(site=_draft(people), by=people["officer_in"], hints_acknowledged=True)
     reviewer = client_for(people["reviewer_in"])
-    url = reverse("registry:review-site", args=[site.registry_number])
+    url = reverse("registry:review-site", args=[site.reference])
 
     page = reviewer.get(url)
     refused = reviewer.post(url, {"decision": "approve", "note": ""})
@@ -106,7 +106,7 @@ def test_the_reviewer_may_return_a_submission_without_confirming(people):
     reviewer = client_for(people["reviewer_in"])
 
     reviewer.post(
-        reverse("registry:review-site", args=[site.registry_number]),
+        reverse("registry:review-site", args=[site.reference]),
         {"decision": "return", "note": "Remove the distance from Shoitobe."},
     )
 

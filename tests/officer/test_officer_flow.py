@@ -26,7 +26,7 @@ def client_for(user):
 def _create(client, **overrides):
     response = client.post(reverse("registry:site-new"), site_form_data(**overrides))
     assert response.status_code == 302, response.content.decode()[:3000]
-    return HeritageSite.objects.get(registry_number=response["Location"].split("/")[-2])
+    return HeritageSite.objects.get(reference=response["Location"].split("/")[-2])
 
 
 def test_an_officer_registers_a_site_with_an_act_and_a_zone_drawn_on_the_map(people):
@@ -37,7 +37,8 @@ def test_an_officer_registers_a_site_with_an_act_and_a_zone_drawn_on_the_map(peo
     site = _create(officer, **act)
 
     assert site.status == "draft"
-    assert site.registry_number.startswith("KZ-YUZ-")
+    assert (site.registry_number, site.region.iso_3166_2) == (None, "KZ-61")
+    assert site.draft_reference.startswith("D-")
     assert site.created_by == people["officer_in"]
     zone = ProtectionZone.objects.get(designation__site=site)
     assert zone.kind == "core"
@@ -70,7 +71,7 @@ def test_a_rejected_form_keeps_what_was_drawn(people):
 def test_the_second_of_two_concurrent_edits_is_refused_naming_the_first(people):
     first, second = client_for(people["officer_in"]), client_for(people["officer_in_2"])
     site = _create(first)
-    edit = reverse("registry:site-edit", args=[site.registry_number])
+    edit = reverse("registry:site-edit", args=[site.reference])
     first.get(edit), second.get(edit)  # both open the form at version 1
 
     saved = first.post(edit, site_form_data(name_en="Yasawi (first)", version="1", reason="a"))
@@ -88,18 +89,20 @@ def test_the_second_of_two_concurrent_edits_is_refused_naming_the_first(people):
 def test_submit_review_and_publish_with_four_eyes(people):
     officer, reviewer = client_for(people["officer_in"]), client_for(people["reviewer_in"])
     site = _create(officer)
-    officer.post(reverse("registry:site-submit", args=[site.registry_number]), {"note": "done"})
+    officer.post(reverse("registry:site-submit", args=[site.reference]), {"note": "done"})
 
     queue = reviewer.get(reverse("registry:review-queue")).content.decode()
-    review = reviewer.get(reverse("registry:review-site", args=[site.registry_number]))
+    review = reviewer.get(reverse("registry:review-site", args=[site.reference]))
     approved = reviewer.post(
-        reverse("registry:review-site", args=[site.registry_number]),
+        reverse("registry:review-site", args=[site.reference]),
         {"decision": "approve", "note": "ok"},
     )
 
-    assert site.registry_number in queue
+    assert site.draft_reference in queue
     assert 'data-field="name_kk"' in review.content.decode()
     assert approved.status_code == 302
+    site.refresh_from_db()
+    assert site.registry_number.startswith("KZ-")
     assert site_list_public().filter(registry_number=site.registry_number).exists()
 
 
@@ -108,10 +111,10 @@ def test_nobody_approves_their_own_submission_even_with_both_roles(people):
     both.groups.add(people["reviewer_in"].groups.get())
     client = client_for(both)
     site = _create(client)
-    client.post(reverse("registry:site-submit", args=[site.registry_number]))
+    client.post(reverse("registry:site-submit", args=[site.reference]))
 
     response = client.post(
-        reverse("registry:review-site", args=[site.registry_number]), {"decision": "approve"}
+        reverse("registry:review-site", args=[site.reference]), {"decision": "approve"}
     )
 
     assert response.status_code == 200
@@ -122,10 +125,10 @@ def test_nobody_approves_their_own_submission_even_with_both_roles(people):
 def test_a_returned_submission_goes_back_to_draft_with_the_comment(people):
     officer, reviewer = client_for(people["officer_in"]), client_for(people["reviewer_in"])
     site = _create(officer)
-    officer.post(reverse("registry:site-submit", args=[site.registry_number]))
+    officer.post(reverse("registry:site-submit", args=[site.reference]))
 
     reviewer.post(
-        reverse("registry:review-site", args=[site.registry_number]),
+        reverse("registry:review-site", args=[site.reference]),
         {"decision": "return", "note": "Check the dating."},
     )
 
@@ -137,17 +140,15 @@ def test_a_returned_submission_goes_back_to_draft_with_the_comment(people):
 def _published(people):
     officer, reviewer = client_for(people["officer_in"]), client_for(people["reviewer_in"])
     site = _create(officer)
-    officer.post(reverse("registry:site-submit", args=[site.registry_number]))
-    reviewer.post(
-        reverse("registry:review-site", args=[site.registry_number]), {"decision": "approve"}
-    )
+    officer.post(reverse("registry:site-submit", args=[site.reference]))
+    reviewer.post(reverse("registry:review-site", args=[site.reference]), {"decision": "approve"})
     site.refresh_from_db()
     return site, officer, reviewer
 
 
 def test_editing_a_published_site_waits_for_review_while_the_public_sees_the_old_record(people):
     site, officer, reviewer = _published(people)
-    edit = reverse("registry:site-edit", args=[site.registry_number])
+    edit = reverse("registry:site-edit", args=[site.reference])
 
     officer.post(
         edit,
@@ -186,11 +187,11 @@ def test_history_says_who_changed_what_when_and_why(people):
     officer = client_for(people["officer_in"])
     site = _create(officer)
     officer.post(
-        reverse("registry:site-edit", args=[site.registry_number]),
+        reverse("registry:site-edit", args=[site.reference]),
         site_form_data(condition="poor", version="1", reason="inspection 2026"),
     )
 
-    page = officer.get(reverse("registry:site-history", args=[site.registry_number]))
+    page = officer.get(reverse("registry:site-history", args=[site.reference]))
 
     html = page.content.decode()
     assert "inspection 2026" in html
@@ -227,3 +228,16 @@ def test_an_officer_logs_in_and_changes_their_password(db, people):
     assert response.status_code == 302
     people["officer_in"].refresh_from_db()
     assert people["officer_in"].check_password("Steppe-Wind-2026")
+
+
+def test_staff_reach_a_site_by_its_draft_reference_before_and_after_publication(people):
+    site, officer, _ = _published(people)
+
+    by_number = officer.get(reverse("registry:site-detail", args=[site.registry_number]))
+    by_draft_reference = officer.get(reverse("registry:site-detail", args=[site.draft_reference]))
+
+    assert by_number.status_code == by_draft_reference.status_code == 200
+    assert by_draft_reference.context["site"] == site
+    page = by_number.content.decode()
+    assert site.registry_number in page
+    assert site.draft_reference in page

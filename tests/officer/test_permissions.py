@@ -63,7 +63,7 @@ def world(people):
 
 def _request(client, action, world):
     draft, in_review, published = world["draft"], world["in_review"], world["published"]
-    url = lambda name, site: reverse(f"registry:{name}", args=[site.registry_number])  # noqa: E731
+    url = lambda name, site: reverse(f"registry:{name}", args=[site.reference])  # noqa: E731
     requests = {
         "dashboard": ("get", reverse("registry:dashboard"), None),
         "detail": ("get", url("site-detail", draft), None),

@@ -21,7 +21,7 @@ def _jpeg(name, colour="teal"):
 
 def _post(client, site, files, **fields):
     data = {"photos": files, "licence": "CC-BY-4.0", "author": "A. Margulan"} | fields
-    return client.post(reverse("registry:site-photos", args=[site.registry_number]), data)
+    return client.post(reverse("registry:site-photos", args=[site.reference]), data)
 
 
 def test_several_photos_are_uploaded_at_once_in_order(people):
@@ -56,7 +56,7 @@ def test_photos_are_reordered(people):
     _post(client, site, [_jpeg("a.jpg"), _jpeg("b.jpg")])
     first, second = site.photos.all()
 
-    client.post(reverse("registry:site-photos-order", args=[site.registry_number]),
+    client.post(reverse("registry:site-photos-order", args=[site.reference]),
                 {f"position-{first.pk}": "2", f"position-{second.pk}": "1"})  # fmt: skip
 
     assert list(site.photos.values_list("pk", flat=True)) == [second.pk, first.pk]

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, F
+from django.db.models import F
 
 from registry.models import HeritageSite, PublicSite
 from registry.services.demo import DEMO_SITES_FILE
@@ -68,8 +68,12 @@ def test_generate_sites_makes_realistic_sites_in_every_region_and_class(capsys):
     assert set(sites.values_list("sensitivity", flat=True)) == {"S0", "S1", "S2", "S3"}
     assert len(set(sites.values_list("category", flat=True))) == 6
     assert sites.values("region").distinct().count() >= 15
-    assert not sites.exclude(registry_number__startswith=F("region__registry_prefix")).exists()
-    assert not sites.values("registry_number").annotate(n=Count("id")).filter(n__gt=1).exists()
+    published = sites.filter(status="published")
+    numbers = sorted(published.values_list("registry_number", flat=True))
+    assert numbers == [f"KZ-{n:07d}" for n in range(1, published.count() + 1)]  # no gaps
+    assert not sites.exclude(status="published").exclude(registry_number=None).exists()
+    references = set(sites.values_list("draft_reference", flat=True))
+    assert references == {f"D-{n:07d}" for n in range(1, 3001)}
     assert not sites.exclude(district__parent=F("region")).exists()
     assert not sites.filter(date_from__gt=F("date_to")).exists()
 

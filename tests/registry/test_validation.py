@@ -92,7 +92,7 @@ def test_a_year_range_out_of_order_is_refused(officer):
 def test_fields_the_registry_sets_cannot_be_sent(officer):
     with pytest.raises(ValidationError) as refused:
         site_create(
-            fields=_fields(registry_number="KZ-FAKE-1", status="published"), created_by=officer
+            fields=_fields(registry_number="KZ-0000001", status="published"), created_by=officer
         )
 
     assert set(refused.value.message_dict) == {"registry_number", "status"}

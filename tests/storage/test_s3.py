@@ -91,9 +91,7 @@ def officer(db):
 
 def _upload(officer, site, *files, **fields):
     data = {"photos": list(files), "licence": "CC-BY-4.0"} | fields
-    return client_for(officer).post(
-        reverse("registry:site-photos", args=[site.registry_number]), data
-    )
+    return client_for(officer).post(reverse("registry:site-photos", args=[site.reference]), data)
 
 
 def _phone_upload(data: bytes = b"") -> SimpleUploadedFile:
@@ -230,7 +228,7 @@ def test_a_legal_document_replaced_or_deleted_leaves_the_private_bucket(
     s3, officer, django_capture_on_commit_callbacks
 ):
     site = HeritageSiteFactory()
-    edit = reverse("registry:site-edit", args=[site.registry_number])
+    edit = reverse("registry:site-edit", args=[site.reference])
     client = client_for(officer)
 
     def post(**act):
