@@ -2,6 +2,10 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only")
 os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client and live servers speak plain HTTP
+# Many tests send hundreds of requests from one address; the rate limits' own tests
+# (tests/test_rate_limits.py, tests/deploy/test_rate_limits.py) set small ones.
+for _scope in ("TILES", "MAP", "PAGES", "OGC", "LOGIN"):
+    os.environ.setdefault(f"MURA_RATE_{_scope}", "1000000/min")
 
 from heritage.settings import *  # noqa: E402, F403 (the test settings extend the real ones)
 
