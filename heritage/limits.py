@@ -6,7 +6,8 @@ machine already shares that server, so no other service is needed. One hit is on
 `INSERT ... ON CONFLICT DO UPDATE SET hits = hits + 1 RETURNING hits`, atomic under any
 concurrency, on the `default` (primary) connection even when the request reads from a replica.
 UNLOGGED: no WAL, hence cheap commits; a crash empties it, which only resets the counters.
-Each process deletes expired windows once a minute. `bench/rate_limits.py` measures a hit.
+Once a minute, each process's hit also deletes expired windows, in the same statement.
+`bench/rate_limits.py` measures a hit.
 
 Windows are fixed (aligned to the epoch), so a client may get up to twice a limit across a
 window's edge: the limits are sized for real use, and twice that is still bounded.
@@ -40,7 +41,8 @@ INSERT INTO mura_rate_limit AS c (bucket, expires_at, hits) VALUES (%s, %s, 1)
 ON CONFLICT (bucket) DO UPDATE SET hits = c.hits + 1
 RETURNING hits
 """
-SWEEP_SQL = "DELETE FROM mura_rate_limit WHERE expires_at < %s"
+# Now and then the same statement deletes expired windows: still one round trip.
+SWEEP_HIT_SQL = "WITH swept AS (DELETE FROM mura_rate_limit WHERE expires_at < %s)" + HIT_SQL
 SWEEP_EVERY_S = 60
 # Posts that try a password or send mail to an account (the other posts need a login).
 LOGIN_POSTS = ("/accounts/login/", "/accounts/password_reset/", "/accounts/reset/", "/admin/login/")
@@ -100,11 +102,12 @@ def hit(scope: str, ident: str, rate: Rate) -> Verdict:
         digest_size=16,
     ).digest()
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(HIT_SQL, [bucket, expires_at])
-        (hits,) = cursor.fetchone()
         if now - _last_sweep >= SWEEP_EVERY_S:
             _last_sweep = now
-            cursor.execute(SWEEP_SQL, [int(now)])
+            cursor.execute(SWEEP_HIT_SQL, [int(now), bucket, expires_at])
+        else:
+            cursor.execute(HIT_SQL, [bucket, expires_at])
+        (hits,) = cursor.fetchone()
     return Verdict(hits <= rate.count, max(1, math.ceil(expires_at - now)))
 
 

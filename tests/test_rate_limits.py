@@ -3,12 +3,15 @@ Django's test client with forged REMOTE_ADDR / X-Forwarded-For. The counters are
 PostgreSQL table (each test's rows go with its transaction). Through nginx and two gunicorn
 workers: tests/deploy/test_rate_limits.py."""
 
+import time
 from ipaddress import ip_network
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
+from heritage import limits
 from heritage.clientip import client_ip
 
 PROXY = "10.8.0.2"  # the "nginx" of these tests
@@ -240,3 +243,21 @@ def test_one_address_cannot_try_many_accounts_quickly(client, db, rates):
 
     assert codes == [200, 200, 200, 429]
     assert other.status_code == 200
+
+
+def test_expired_windows_are_deleted_in_the_same_statement(
+    db, monkeypatch, django_assert_num_queries
+):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO mura_rate_limit VALUES ('\\x01'::bytea, %s, 5)", [int(time.time()) - 1]
+        )
+    monkeypatch.setattr(limits, "_last_sweep", 0.0)  # a minute has passed for this process
+
+    with django_assert_num_queries(1):
+        verdict = limits.hit("pages", ATTACKER, limits.Rate(count=3, seconds=60))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM mura_rate_limit WHERE bucket = '\\x01'::bytea")
+        assert cursor.fetchone()[0] == 0
+    assert verdict.allowed
