@@ -1,5 +1,6 @@
 """Mura settings. Everything that differs between deployments comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "registry.api.errors.JsonErrorsMiddleware",  # /api/ and /ogc/ answer JSON, even 404/500
     "heritage.middleware.RejectNulMiddleware",  # 400, not a database error, for NUL bytes
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "heritage.limits.RateLimitMiddleware",  # after static files, before sessions: 429s
     "heritage.middleware.SameForEveryoneMiddleware",  # outside sessions/locale: @same_for_everyone
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -104,10 +106,14 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock an account + address pair out for an hour after 5 failed logins (django-axes).
+# Lock an account + address pair out for an hour after 5 failed logins (django-axes): the
+# pair, so a stranger who knows a name locks only their own address out, never the owner.
+# The address is the real client's (heritage/clientip.py), not the proxy's; attempts per
+# address, whatever the account, are capped by MURA_RATE_LOGIN (heritage/limits.py).
 AXES_FAILURE_LIMIT = int(env("MURA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "heritage.clientip.axes_client_ip"
 # Its log lines name the path only, never who or from where (heritage/redaction.py).
 AXES_CLIENT_STR_CALLABLE = "heritage.redaction.axes_client_str"
 LOGIN_URL = "/accounts/login/"
@@ -293,6 +299,28 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # slow to undo): off unless DJANGO_HSTS_PRELOAD=1, so the reminder is silenced.
 SILENCED_SYSTEM_CHECKS += ["security.W021"]
 
+# Forwarding headers (X-Forwarded-For) are read only from these proxies (comma-separated
+# CIDRs or addresses): the shipped nginx's network in docker-compose.yml. Empty: none, the
+# client is the socket's peer (heritage/clientip.py).
+try:
+    MURA_TRUSTED_PROXIES = tuple(
+        ipaddress.ip_network(cidr.strip()) for cidr in env("MURA_TRUSTED_PROXIES", "").split(",")
+        if cidr.strip()
+    )  # fmt: skip
+except ValueError as error:
+    raise ImproperlyConfigured(f"MURA_TRUSTED_PROXIES: {error}") from None
+# Requests per client address (heritage/limits.py), counters shared by every process and
+# machine; DRF's notation (N/s, N/min, N/hour, N/day). The API's are REST_FRAMEWORK's below.
+MURA_RATES = {
+    # A map moves fast: dozens of tiles per pan or zoom, several moves a second.
+    "tiles": env("MURA_RATE_TILES", "2400/min"),
+    # In-view lists, suggestions (one per keystroke), the click panel, outlines.
+    "map": env("MURA_RATE_MAP", "600/min"),
+    "pages": env("MURA_RATE_PAGES", "600/min"),  # site pages with their photos, sitemaps
+    "ogc": env("MURA_RATE_OGC", "300/min"),  # QGIS pages through items as the view moves
+    "login": env("MURA_RATE_LOGIN", "30/hour"),  # login and password-reset posts
+}
+
 # "tiles": the public map's vector tiles and outlines, keyed by the map's data version
 # (maps/views.py), so entries never need deleting. Per process by default.
 CACHES = {
@@ -363,6 +391,10 @@ REST_FRAMEWORK = {
         "anon": env("MURA_API_RATE_ANON", "60/min"),
         "researcher": env("MURA_API_RATE_RESEARCHER", "600/min"),
         "staff": env("MURA_API_RATE_STAFF", "1200/min"),
+        # Exports (every matching row, up to the whole registry) on top of the above.
+        "export_anon": env("MURA_EXPORT_RATE_ANON", "10/hour"),
+        "export_researcher": env("MURA_EXPORT_RATE_RESEARCHER", "60/hour"),
+        "export_staff": env("MURA_EXPORT_RATE_STAFF", "120/hour"),
     },
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

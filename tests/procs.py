@@ -161,8 +161,16 @@ class AppServer:
     """Mura under gunicorn on a free loopback port: sync workers, or gthread ones as the
     Dockerfile runs them when `threads` > 1. gunicorn reads the repository's gunicorn.conf.py."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2, timeout: int = 30, threads: int = 1):
+    def __init__(
+        self,
+        env: dict[str, str],
+        workers: int = 2,
+        timeout: int = 30,
+        threads: int = 1,
+        args: tuple[str, ...] = (),
+    ):
         self.port = free_port()
+        self.args = args  # more gunicorn options
         self.env = app_environment(env)
         self.workers = workers
         self.timeout = timeout
@@ -177,7 +185,7 @@ class AppServer:
         command = [sys.executable, "-m", "gunicorn", "heritage.wsgi:application",
                    "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
                    "--timeout", str(self.timeout), "--graceful-timeout", "5",
-                   "--threads", str(self.threads)]  # fmt: skip
+                   "--threads", str(self.threads), *self.args]  # fmt: skip
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + wait

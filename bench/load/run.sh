@@ -84,14 +84,17 @@ collect_static() {
 # them), gunicorn's flags from the Dockerfile (./gunicorn.conf.py, read by gunicorn itself,
 # gives the log format), without nginx in front: this measures the app. Two differences, both for the load client:
 # plain HTTP (DJANGO_HTTPS=0, as for a trial without the TLS proxy; otherwise every request
-# is redirected to https:// and secure cookies are never sent back), and API throttling
-# raised: it is per process in LocMem and keyed by client address, every locust user shares
-# 127.0.0.1, so the deployed rates would turn the load into 429s.
+# is redirected to https:// and secure cookies are never sent back), and every rate limit
+# raised: they are keyed by client address, every locust user shares 127.0.0.1, so the
+# deployed rates would turn the load into 429s.
 start_app() {
   export DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SETTINGS_MODULE=heritage.settings
   export DJANGO_LOG_LEVEL=WARNING
-  export MURA_API_RATE_ANON=1000000/min MURA_API_RATE_RESEARCHER=1000000/min
-  export MURA_API_RATE_STAFF=1000000/min
+  # Every rate limit raised (heritage/limits.py): all users share one address.
+  for rate in RATE_TILES RATE_MAP RATE_PAGES RATE_OGC RATE_LOGIN API_RATE_ANON \
+    API_RATE_RESEARCHER API_RATE_STAFF EXPORT_RATE_ANON EXPORT_RATE_RESEARCHER EXPORT_RATE_STAFF; do
+    export "MURA_$rate=1000000/min"
+  done
   collect_static
   PORT=$(free_port)
   gunicorn heritage.wsgi:application --bind "127.0.0.1:$PORT" --worker-class gthread \

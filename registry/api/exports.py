@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from registry.api import params as p
 from registry.api.access import log_exact_read
 from registry.api.base import ERRORS, ApiView
+from registry.api.throttles import ExportRateThrottle, RoleRateThrottle
 from registry.search import sites_filter
 from registry.services import exports
 
@@ -33,6 +34,7 @@ def _file_chunks(path: Path, directory: Path, size: int = 1 << 16) -> Iterator[b
 
 
 class SiteExportApi(ApiView):
+    throttle_classes = [RoleRateThrottle, ExportRateThrottle]
     allowed_params = frozenset(p.SiteFilterParams().fields)
 
     @extend_schema(

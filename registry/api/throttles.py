@@ -1,34 +1,38 @@
-"""Throttling per role: anonymous by address; researchers and staff by account, with more."""
+"""Throttling per role: anonymous clients by their real address (heritage/clientip.py),
+researchers and staff by account, with more. The counters are heritage/limits.py's, shared by
+every process and machine."""
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
+from heritage import limits
+from heritage.clientip import client_ip
 from registry.roles import is_administrator, is_officer, is_reviewer
 
 
-class RoleRateThrottle(SimpleRateThrottle):
-    """Rates from settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: anon, researcher, staff."""
+class RoleRateThrottle(BaseThrottle):
+    """Rates from settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: anon, researcher, staff
+    (with `prefix`, e.g. export_anon)."""
 
-    scope = "anon"
+    prefix = ""
 
     def allow_request(self, request, view):
         user = request.user
         if not user.is_authenticated:
-            self.scope = "anon"
-        elif is_administrator(user) or is_officer(user) or is_reviewer(user):
-            self.scope = "staff"
+            role, ident = "anon", limits.address_key(client_ip(request))
         else:
-            self.scope = "researcher"
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+            staff = is_administrator(user) or is_officer(user) or is_reviewer(user)
+            role, ident = ("staff" if staff else "researcher"), f"user-{user.pk}"
+        scope = self.prefix + role
+        rate = limits.parse_rate(api_settings.DEFAULT_THROTTLE_RATES[scope])  # read now
+        self.verdict = limits.hit(f"api-{scope}", ident, rate)
+        return self.verdict.allowed
 
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # read now: settings may change
+    def wait(self):
+        return self.verdict.retry_after
 
-    def get_cache_key(self, request, view):
-        if request.user.is_authenticated:
-            ident = f"user-{request.user.pk}"
-        else:
-            ident = self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+class ExportRateThrottle(RoleRateThrottle):
+    """Exports read every matching row: a stricter limit of their own, on top of the API's."""
+
+    prefix = "export_"

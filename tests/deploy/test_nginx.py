@@ -2,13 +2,9 @@
 port, from the deployed file with only its ports and paths swapped."""
 
 import gzip
-import shutil
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,59 +12,13 @@ import pytest
 from registry.selectors import public_map_version
 from tests.factories import HeritageSiteFactory
 
-CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TILE = "/maps/tiles/6/44/23.pbf"  # southern Kazakhstan, where the factory's sites are
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _config(directory: Path, port: int, upstream: str) -> str:
-    """The deployed file, with what only differs on a test machine swapped."""
-    conf = CONF.read_text()
-    swaps = {
-        "user nginx;": "",  # one process, as the user running the tests (master_process off)
-        "pid /var/run/nginx.pid;": f"pid {directory}/nginx.pid;",
-        "error_log /dev/stderr warn;": f"error_log {directory}/error.log warn;",
-        "access_log /dev/stdout mura;": f"access_log {directory}/access.log mura;",
-        "/var/cache/nginx/mura": f"{directory}/cache",
-        "server app:8000;": f"server {upstream};",
-        "listen 80;": f"listen 127.0.0.1:{port};",
-        "http {": "http {\n" + "".join(
-            f"    {kind}_temp_path {directory}/{kind};\n"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        ),
-    }  # fmt: skip
-    for deployed, local in swaps.items():
-        assert deployed in conf, f"deploy/nginx.conf no longer has {deployed!r}"
-        conf = conf.replace(deployed, local, 1)
-    return conf
-
-
 @pytest.fixture
-def nginx(live_site, tmp_path):
+def nginx(live_site, nginx_in_front):
     """nginx on a free port in front of the live server; yields its base URL."""
-    port = _free_port()
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(_config(tmp_path, port, urlsplit(live_site.url).netloc))
-    command = [NGINX, "-p", str(tmp_path), "-c", str(conf)]
-    subprocess.run([*command, "-t"], check=True, capture_output=True)
-    process = subprocess.Popen([*command, "-g", "daemon off; master_process off;"])
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    return nginx_in_front(urlsplit(live_site.url).netloc)
 
 
 def _get(url: str, **headers) -> tuple[int, dict, bytes]:
