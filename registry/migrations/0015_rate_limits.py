@@ -15,6 +15,6 @@ CREATE = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0011_load_regions")]
+    dependencies = [("registry", "0014_places")]
 
     operations = [migrations.RunSQL(CREATE, "DROP TABLE mura_rate_limit")]
