@@ -104,7 +104,8 @@ class Load:
 
     def succeeded(self, hit: Hit) -> bool:
         if hit.kind == "save":  # redirected to the new site's page
-            return hit.status == 302 and hit.location.startswith("/officer/sites/KZ-")
+            # A new site is a draft, named by its draft reference until it is published.
+            return hit.status == 302 and hit.location.startswith("/officer/sites/D-")
         return hit.status == 200
 
     def wait_until_all_succeed(self, after: float, limit: float) -> dict[str, float]:
