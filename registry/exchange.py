@@ -11,6 +11,7 @@ EPSG:4326, other names as one text ("; " between names, a JSON list if a name ho
 date as ISO 8601, a yes/no as true/false.
 """
 
+import datetime
 import json
 from dataclasses import dataclass
 from enum import IntEnum
@@ -95,6 +96,7 @@ SHAPEFILE_NAME_MAX = 10
 SHAPEFILE_TEXT_MAX = 254
 ARRAY_SEPARATOR = "; "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TRUE, FALSE = ("true", "1", "yes", "да", "иә"), ("false", "0", "no", "нет", "жоқ")
 
 
 def columns_for(*, exact: bool, staff: bool = False) -> list[Column]:
@@ -159,6 +161,45 @@ def to_text(c: Column, value: object) -> object:
     if c.type == DATE:
         return value.isoformat()
     return value
+
+
+def parse(c: Column, raw: object, *, from_csv: bool = False) -> object:
+    """A value of column `c` as a file carries it (text from CSV; typed values from the GIS
+    formats) -> the field's value; None when empty (an empty list for other names); a
+    boundary stays WKT text for the importer's geometry checks. ValueError says what is wrong.
+    `from_csv`: undo the quote a CSV export puts before a formula-looking text."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return [] if c.type == ARRAY else None
+    if isinstance(raw, str):
+        raw = unneutralise(raw.strip()) if from_csv else raw.strip()
+    return PARSERS.get(c.type, str)(raw)
+
+
+def _int(raw: object) -> int:
+    number = float(raw)  # "1389", "1389.0" (a spreadsheet's), 1389
+    if not number.is_integer():
+        raise ValueError("must be a whole number.")
+    return int(number)
+
+
+def _date(raw: object) -> datetime.date:
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    return datetime.date.fromisoformat(str(raw))  # ValueError: not YYYY-MM-DD
+
+
+def _bool(raw: object) -> bool:
+    if isinstance(raw, bool | int):
+        return bool(raw)
+    text = str(raw).lower()
+    if text not in TRUE + FALSE:
+        raise ValueError("must be true or false.")
+    return text in TRUE
+
+
+PARSERS = {INT: _int, DATE: _date, BOOL: _bool, ARRAY: lambda raw: array_parse(str(raw))}
 
 
 def neutralise(value: object) -> object:
