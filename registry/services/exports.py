@@ -5,6 +5,9 @@ by PostGIS, so no Python geometry objects are built. GeoJSON and CSV are generat
 sent. GeoPackage and Shapefile go to a temporary file (SQLite and DBF need one), which is then
 streamed and deleted: each chunk becomes an Arrow record batch (PostGIS writes the WKB) that
 GDAL writes in C, so no Python object is made per feature on that side.
+
+The columns, their order, their Shapefile names and who gets which come from
+`registry/exchange.py`, which the importer reads too.
 """
 
 import csv
