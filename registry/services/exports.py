@@ -153,6 +153,8 @@ def export_batches(
     import pyarrow as pa  # here: a web worker that never writes a file starts 13 MB smaller
     import pyarrow.compute as pc
 
+    if text_limit and on_cut is None:
+        raise ValueError("a text limit needs on_cut: nothing is cut without a report")
     columns = export_columns(exact=exact, staff=staff)
     stored = _stored(columns)
     paths = [c.query_path for c in stored]
@@ -173,8 +175,8 @@ def export_batches(
     def limited(c: exchange.Column, values: list, done: int, by_name: dict) -> list:
         array = pa.array(values, type=pa.string())
         long = pc.indices_nonzero(pc.greater(pc.binary_length(array), text_limit)).to_pylist()
+        drafts = by_name.get("draft_reference") or [""] * len(values)
         for i in long:
-            drafts = by_name.get("draft_reference") or [""] * len(values)
             reference = by_name["registry_number"][i] or drafts[i]
             on_cut(done + i + 1, reference, c, values[i])
             cut = exchange.shapefile_cut(values[i], text_limit)
