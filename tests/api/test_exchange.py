@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from registry import exchange
 from registry.models import HeritageSite, Typology
+from registry.services import exports
 from tests.factories import HeritageSiteFactory
 
 FORMATS = ["csv", "geojson", "gpkg", "shp.zip"]
@@ -361,3 +362,24 @@ def test_every_field_of_a_staff_export_reads_back_as_the_sites_value(
     assert fields["registry_number"] is None  # a draft
     if fmt != "shp.zip":
         assert GEOSGeometry(fields["boundary"], srid=4326).equals_exact(BOUNDARY, 1e-9)
+
+
+def test_a_cut_text_is_reported_at_its_row_across_batches(client, officer, monkeypatch, tmp_path):
+    """Rows are written a batch at a time: the row named in truncated.csv is the feature's
+    place in the whole layer, not in its batch."""
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    sites = [HeritageSiteFactory(description_kk=LONG_KK if i in (1, 4) else "") for i in range(5)]
+    client.force_login(officer)
+    (path := tmp_path / "sites.shp.zip").write_bytes(download(client, "shp.zip"))
+    _, _, _, (layer_order,) = pyogrio.raw.read(f"/vsizip/{path}/sites.shp", columns=["draft_ref"])
+
+    reported = list(
+        csv.DictReader(io.StringIO(zipfile.ZipFile(path).read("truncated.csv").decode()))
+    )
+
+    assert {r["reference"] for r in reported} == {
+        sites[1].draft_reference,
+        sites[4].draft_reference,
+    }
+    for r in reported:
+        assert layer_order[int(r["row"]) - 1] == r["reference"]
