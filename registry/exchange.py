@@ -91,6 +91,9 @@ COLUMNS: tuple[Column, ...] = (
 COMPUTED = ("location_generalisation", "geometry_withheld")
 # The point: lon/lat (CSV; the other formats carry it as their geometry), or wkt with srid.
 GEOMETRY_NAMES = ("lon", "lat", "wkt", "srid")
+# A GeoJSON feature's "id" (the registry number, else the draft reference), which GDAL reads
+# as a column of its own: known, never read.
+FORMAT_NAMES = ("id",)
 SHAPEFILE_NAME_MAX = 10
 # The longest text a DBF field holds (bytes, UTF-8); longer values are reported in the export.
 SHAPEFILE_TEXT_MAX = 254
@@ -128,7 +131,7 @@ def derived_names() -> set[str]:
 
 def known_names() -> set[str]:
     """Every column name an import takes without calling it unknown."""
-    return set(import_names()) | derived_names() | set(GEOMETRY_NAMES)
+    return set(import_names()) | derived_names() | set(GEOMETRY_NAMES) | set(FORMAT_NAMES)
 
 
 def array_text(values: list[str] | None) -> str:

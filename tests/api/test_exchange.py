@@ -140,7 +140,8 @@ def test_every_accepted_name_leads_back_to_its_field():
     # Names GDAL makes by cutting a full name to 10 characters (files cut by other tools).
     assert names["significan"] == "significance"
     assert names["sensitivit"] == "sensitivity"
-    assert exchange.known_names() >= {"lon", "lat", "wkt", "srid", "status", "generalis"}
+    assert exchange.known_names() >= {"lon", "lat", "wkt", "srid", "status", "generalis", "id"}
+    assert "id" not in names  # GDAL's name for a GeoJSON feature's id: known, never read
 
 
 def test_every_imported_column_is_a_field_of_a_site():
