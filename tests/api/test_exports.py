@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import DataError
 from django.urls import reverse
 
+from registry import exchange
 from registry.selectors import site_list_public
 from registry.services import exports
 from tests.factories import HeritageSiteFactory
@@ -134,10 +135,11 @@ def test_every_attribute_of_a_file_export_is_the_geojson_exports(client, sites, 
     meta, table = pyogrio.read_arrow(f"/vsizip/{path}" if fmt == "shp.zip" else path)
     rows = table.drop_columns([meta["geometry_name"] or "wkb_geometry"]).to_pylist()
     if fmt == "shp.zip":  # names cut to 10 characters; DBF reads an empty text as null
-        renames = {short: name for name, _, short in exports.COLUMNS}
-        renames["generalis"] = "location_generalisation"
+        renames = {c.short: c.name for c in exchange.COLUMNS}
         rows = [{renames[k]: v for k, v in row.items()} for row in rows]
-        expected = {n: {k: v or None for k, v in p.items()} for n, p in expected.items()}
+        expected = {
+            n: {k: None if v == "" else v for k, v in p.items()} for n, p in expected.items()
+        }
     got = {row["registry_number"]: row for row in rows}
 
     assert got == expected
