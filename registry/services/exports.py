@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.db.models import BinaryField, FloatField, Func, QuerySet
+from django.db.models import BinaryField, FloatField, Func, QuerySet, Value
 from django.db.models.sql.constants import MULTI
 
 from registry.projection import GENERALISATION
@@ -51,6 +51,24 @@ STAFF_COLUMNS = [("status", "status", "status")]
 OFFICER_COLUMNS = [("draft_reference", "draft_reference", "draft_ref")]
 SENSITIVITY = [name for name, _, _ in COLUMNS].index("sensitivity")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Decimals of lon/lat as stated for each audience: 6 (about 0.1 m) for the public projection,
+# 7 for exact points, as the API's serializers. Rounding removes float noise
+# (48.385000000000005 -> 48.385) from points PostGIS computed (cell centres, transforms).
+PUBLIC_DECIMALS, EXACT_DECIMALS = 6, 7
+# Excel opens a CSV as UTF-8 only if it starts with a byte order mark; without one it reads
+# the locale's code page and Kazakh letters (ә, ғ, қ, ң, ө, ұ, ү, һ, і) come out garbled.
+BOM = "\ufeff"
+# GeoPackage 1.3: GDAL 3.6 and QGIS 3.28 (LTR in many offices) warn on a 1.4 file (pyogrio's
+# GDAL writes 1.4 by default) though nothing in it needs 1.4.
+GPKG_VERSION = "1.3"
+
+
+def decimals(*, exact: bool) -> int:
+    return EXACT_DECIMALS if exact else PUBLIC_DECIMALS
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 class X(Func):
@@ -86,10 +104,11 @@ def _properties(row: tuple, names: list[str]) -> dict:
 
 def geojson_chunks(rows: Iterable[tuple], *, exact: bool, staff: bool = False) -> Iterator[str]:
     names = [name for name, _, _ in export_columns(exact=exact, staff=staff)]
+    digits = decimals(exact=exact)
     yield '{"type": "FeatureCollection", "features": [\n'
     first = True
     for row in rows:
-        lon, lat = row[-2], row[-1]
+        lon, lat = _rounded(row[-2], digits), _rounded(row[-1], digits)
         feature = {
             "type": "Feature",
             "id": row[0] or (row[len(names) - 1] if staff else None),  # a draft: its reference
@@ -108,14 +127,21 @@ def neutralise(value: object) -> object:
     return value
 
 
-def csv_chunks(rows: Iterable[tuple], *, exact: bool, staff: bool = False) -> Iterator[str]:
+def csv_chunks(
+    rows: Iterable[tuple], *, exact: bool, staff: bool = False, bom: bool = True
+) -> Iterator[str]:
+    """RFC 4180 CSV (comma, CRLF, quotes doubled), UTF-8 with a BOM unless `bom=False`."""
     names = [name for name, _, _ in export_columns(exact=exact, staff=staff)]
+    digits = decimals(exact=exact)
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow([*names, "location_generalisation", "lon", "lat"])
     for i, row in enumerate(rows):
         props = _properties(row, names)
-        writer.writerow([neutralise(v) for v in props.values()] + [row[-2], row[-1]])
+        point = [_rounded(row[-2], digits), _rounded(row[-1], digits)]
+        writer.writerow([neutralise(v) for v in props.values()] + point)
         if i % 1000 == 999:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -128,6 +154,16 @@ class AsWKB(Func):
     output_field = BinaryField()
 
 
+class OnGrid(Func):
+    """GEOS's precision model: coordinates rounded to `digits` decimals as `round()` would
+    (x * 10^d rounded, divided by 10^d), so GDAL reads 48.385, not 48.385000000000005."""
+
+    function = "ST_ReducePrecision"
+
+    def __init__(self, expression, digits: int):
+        super().__init__(expression, Value(10**-digits))
+
+
 def export_batches(
     sites: QuerySet, *, geometry: str, exact: bool, staff: bool = False, short_names: bool = False
 ) -> tuple["pa.Schema", Iterator["pa.RecordBatch"]]:
@@ -138,7 +174,8 @@ def export_batches(
 
     columns = export_columns(exact=exact, staff=staff)
     paths = [path for _, path, _ in columns]
-    rows = sites.annotate(export_wkb=AsWKB(geometry)).values_list(*paths, "export_wkb")
+    point = OnGrid(geometry, decimals(exact=exact))
+    rows = sites.annotate(export_wkb=AsWKB(point)).values_list(*paths, "export_wkb")
     names = [short if short_names else name for name, _, short in columns]
     fields = [
         pa.field(n, pa.int32() if name in ("date_from", "date_to") else pa.string())
@@ -196,6 +233,7 @@ def write_layer(
             geometry_type="Point",
             crs="EPSG:4326",
             encoding="UTF-8",
+            **({"dataset_options": {"VERSION": GPKG_VERSION}} if driver == "GPKG" else {}),
         )
     except RuntimeError:
         if failures:
