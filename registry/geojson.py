@@ -26,7 +26,11 @@ from registry.geometry import ALLOWED_SRIDS, clean_area, clean_point
 WKT_MAX_CHARS = 100_000
 WKT_SHAPE = re.compile(r"^\s*(MULTI)?POLYGON\s*\(", re.IGNORECASE)
 # "POINT Z (...)", "POLYGON M(...)", "POINTZM(...)": a third or fourth dimension, named.
-WKT_DIMENSIONS = re.compile(r"^\s*[A-Z]+?\s*(ZM|Z|M)\s*[(E]", re.IGNORECASE)
+WKT_DIMENSIONS = re.compile(
+    r"^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)"
+    r"\s*(ZM|Z|M)\b",
+    re.IGNORECASE,
+)
 EWKT_SRID = re.compile(r"^\s*SRID=(-?\d{1,12})\s*;", re.IGNORECASE)
 FORM_MAX_CHARS = 2_000_000  # a boundary at MURA_MAX_VERTICES as GeoJSON fits comfortably
 MAX_DEPTH = 6  # a GeoJSON MultiPolygon is 5 levels deep inside its object

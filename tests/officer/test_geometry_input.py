@@ -27,6 +27,8 @@ NO_Z_M = "Z and M values are not accepted"
         ("boundary", f"POLYGON Z (({SQUARE_Z}))", NO_Z_M),
         ("boundary", f"POLYGON M (({SQUARE_Z}))", NO_Z_M),
         ("boundary", f'{{"type": "Polygon", "coordinates": [{ZM_RING}]}}', NO_Z_M),
+        ("location", "GEOMETRYCOLLECTION(POINT(68.27 43.29))", "must be a point"),
+        ("boundary", "LINESTRING(68.26 43.29,68.28 43.29)", "must be a multipolygon"),
         ("location", DEEP, "nested too deeply"),
         ("boundary", DEEP, "nested too deeply"),
         ("location", "SRID=999999;POINT(68.27 43.29)", "EPSG:999999 is not accepted"),
