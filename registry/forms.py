@@ -1,11 +1,13 @@
 """Officer forms. They validate input; the services (registry/services/) do the writing."""
 
 from django.contrib.gis import forms
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
+from registry.geojson import geometry_from_form
 from registry.geometry import clean_area, clean_point
 from registry.models import Designation, HeritageSite, ProtectionZone, SitePhoto
 from registry.roles import is_administrator, regions_of
@@ -29,6 +31,58 @@ def _checked(check, value, field: str):
         raise ValidationError(error.message_dict[field]) from error
 
 
+class MapWidget(LeafletWidget):
+    """Redraws a refused value with the same bounded reader (GDAL's would recurse or fail)."""
+
+    def deserialize(self, value):
+        try:
+            return geometry_from_form(str(value), field="value")
+        except ValidationError:
+            return None
+
+
+class CheckedGeometryField(forms.GeometryField):
+    """A map widget's value read by `registry.geojson` (bounded, no GDAL, allow-listed SRIDs,
+    no Z/M) instead of `GEOSGeometry(text)`, whose GeoJSON path recurses without bound and
+    whose transform fails with a 500 on an unknown SRID. A Polygon is accepted where a
+    MultiPolygon is stored (`clean_area` converts it)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, GEOSGeometry):
+            return value
+        try:
+            return geometry_from_form(str(value), field="value")
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["value"], code="invalid_geom") from None
+
+    def clean(self, value):
+        geom = self.to_python(value)
+        self.validate(geom)
+        self.run_validators(geom)
+        if geom is None:
+            return None
+        kinds = (
+            {self.geom_type, "POLYGON"} if self.geom_type == "MULTIPOLYGON" else {self.geom_type}
+        )
+        if self.geom_type != "GEOMETRY" and geom.geom_type.upper() not in kinds:
+            raise ValidationError(
+                _("must be a %(kind)s, not a %(given)s.")
+                % {"kind": self.geom_type.lower(), "given": geom.geom_type.lower()},
+                code="invalid_geom_type",
+            )
+        return geom
+
+
+class CheckedPointField(CheckedGeometryField):
+    geom_type = "POINT"
+
+
+class CheckedMultiPolygonField(CheckedGeometryField):
+    geom_type = "MULTIPOLYGON"
+
+
 class SiteForm(forms.ModelForm):
     """One form for a site. `version` carries the version the officer started from."""
 
@@ -41,9 +95,10 @@ class SiteForm(forms.ModelForm):
     class Meta:
         model = HeritageSite
         fields = SITE_FIELDS
+        field_classes = {"location": CheckedPointField, "boundary": CheckedMultiPolygonField}
         widgets = {
-            "location": LeafletWidget(),
-            "boundary": LeafletWidget(),
+            "location": MapWidget(),
+            "boundary": MapWidget(),
             **{
                 f"description_{lang}": forms.Textarea(attrs={"rows": 3})
                 for lang in ["kk", "ru", "en"]
@@ -93,7 +148,7 @@ class DesignationForm(forms.ModelForm):
     zone_kind = forms.ChoiceField(
         label=_("zone kind"), choices=[("", "—"), *ProtectionZone.Kind.choices], required=False
     )
-    zone = forms.GeometryField(label=_("protection zone"), required=False, widget=LeafletWidget())
+    zone = CheckedMultiPolygonField(label=_("protection zone"), required=False, widget=MapWidget())
 
     class Meta:
         model = Designation

@@ -4,6 +4,7 @@
 JSON and WKT by GEOS's own reader, after a size cap. Results go through `registry.geometry`.
 """
 
+import json
 import math
 import re
 
@@ -19,10 +20,21 @@ from django.contrib.gis.geos import (
 )
 from django.core.exceptions import ValidationError
 
-from registry.geometry import clean_area, clean_point
+from registry.api.parsers import json_depth
+from registry.geometry import ALLOWED_SRIDS, clean_area, clean_point
 
 WKT_MAX_CHARS = 100_000
-WKT_SHAPE = re.compile(r"^\s*(MULTI)?POLYGON\s*(Z\s*)?\(", re.IGNORECASE)
+WKT_SHAPE = re.compile(r"^\s*(MULTI)?POLYGON\s*\(", re.IGNORECASE)
+# "POINT Z (...)", "POLYGON M(...)", "POINTZM(...)": a third or fourth dimension, named.
+WKT_DIMENSIONS = re.compile(
+    r"^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)"
+    r"\s*(ZM|Z|M)\b",
+    re.IGNORECASE,
+)
+EWKT_SRID = re.compile(r"^\s*SRID=(-?\d{1,12})\s*;", re.IGNORECASE)
+FORM_MAX_CHARS = 2_000_000  # a boundary at MURA_MAX_VERTICES as GeoJSON fits comfortably
+MAX_DEPTH = 6  # a GeoJSON MultiPolygon is 5 levels deep inside its object
+NO_Z_M = "must have 2D coordinates (lon, lat): Z and M values are not accepted."
 
 
 def _fail(field: str, message: str):
@@ -30,7 +42,9 @@ def _fail(field: str, message: str):
 
 
 def _position(value, field: str) -> tuple[float, float]:
-    if not isinstance(value, list) or len(value) not in (2, 3):
+    if isinstance(value, list) and len(value) in (3, 4):
+        _fail(field, NO_Z_M)
+    if not isinstance(value, list) or len(value) != 2:
         _fail(field, "each position must be [lon, lat].")
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
         _fail(field, "coordinates must be numbers.")
@@ -66,6 +80,8 @@ def area_from_geojson(value: object, *, field: str = "geometry") -> MultiPolygon
     """A GeoJSON Polygon or MultiPolygon (a parsed dict) as a checked lon/lat MultiPolygon."""
     if not isinstance(value, dict):
         _fail(field, "must be a GeoJSON geometry object.")
+    if "crs" in value:
+        _fail(field, "a GeoJSON `crs` member is not accepted; send lon/lat (RFC 7946).")
     kind, coordinates = value.get("type"), value.get("coordinates")
     if kind not in ("Polygon", "MultiPolygon"):
         _fail(field, f"must be a Polygon or MultiPolygon, not {str(kind)[:40]}.")
@@ -85,14 +101,73 @@ def area_from_wkt(text: str, *, field: str = "geometry") -> MultiPolygon:
     """A WKT POLYGON or MULTIPOLYGON (lon/lat), size-capped, read by GEOS."""
     if len(text) > WKT_MAX_CHARS:
         _fail(field, f"WKT longer than {WKT_MAX_CHARS} characters; POST a GeoJSON search instead.")
+    if WKT_DIMENSIONS.match(text):
+        _fail(field, NO_Z_M)
     if not WKT_SHAPE.match(text):
         _fail(field, "must be WKT POLYGON(...) or MULTIPOLYGON(...) in lon/lat.")
+    geom = _read_wkt(text, field)
+    geom.srid = 4326
+    return clean_area(geom, field=field)
+
+
+def _read_wkt(text: str, field: str) -> GEOSGeometry:
+    if WKT_DIMENSIONS.match(text):
+        _fail(field, NO_Z_M)
     try:
         geom: GEOSGeometry = WKTReader().read(text)
     except (GEOSException, ValueError, TypeError):
         _fail(field, "is not well-formed WKT.")
-    geom.srid = 4326
-    return clean_area(geom, field=field)
+    if geom.hasz:  # "POINT (1 2 3)": a third number without the Z keyword
+        _fail(field, NO_Z_M)
+    return geom
+
+
+def _from_geojson(value: dict, field: str) -> GEOSGeometry:
+    if "crs" in value:
+        _fail(field, "a GeoJSON `crs` member is not accepted; send lon/lat (RFC 7946).")
+    kind, coordinates = value.get("type"), value.get("coordinates")
+    if kind == "Point":
+        return Point(*_position(coordinates, field), srid=4326)
+    if kind == "Polygon":
+        return _polygon(coordinates, field)
+    if kind == "MultiPolygon":
+        if not isinstance(coordinates, list) or not coordinates:
+            _fail(field, "coordinates must be a non-empty list.")
+        return MultiPolygon(*[_polygon(p, field) for p in coordinates], srid=4326)
+    _fail(field, f"must be a Point, Polygon or MultiPolygon, not {str(kind)[:40]}.")
+
+
+def geometry_from_form(text: str, *, field: str) -> GEOSGeometry:
+    """What a map widget or a pasted value posts — GeoJSON, WKT or EWKT — read without GDAL.
+
+    Bounded before parsing (size, JSON nesting); an EWKT SRID must be on the allow-list
+    before anything transforms it; Z/M coordinates are refused, not silently dropped. The
+    result still goes through `registry.geometry` (`clean_point`, `clean_area`)."""
+    if len(text) > FORM_MAX_CHARS:
+        _fail(field, f"is longer than {FORM_MAX_CHARS} characters.")
+    if text.lstrip().startswith("{"):
+        if json_depth(text) > MAX_DEPTH:
+            _fail(field, "GeoJSON is nested too deeply.")
+        try:
+            value = json.loads(text, parse_constant=_no_constants)
+        except (ValueError, RecursionError):
+            _fail(field, "is not well-formed GeoJSON.")
+        if not isinstance(value, dict):
+            _fail(field, "must be a GeoJSON geometry object.")
+        return _from_geojson(value, field)
+    srid = 4326
+    if match := EWKT_SRID.match(text):
+        srid = int(match.group(1))
+        if srid not in ALLOWED_SRIDS:
+            _fail(field, f"coordinate system EPSG:{srid} is not accepted; send lon/lat (4326).")
+        text = text[match.end() :]
+    geom = _read_wkt(text, field)
+    geom.srid = srid
+    return geom
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 def point_from_text(text: str, *, field: str) -> Point:

@@ -7,6 +7,7 @@ Shape: ``{"status": 400, "detail": "bbox: min lon must not exceed max lon.",
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
@@ -15,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from registry.api.parsers import MAX_BODY_BYTES, BodyTooLarge
 
 logger = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/ogc/")
@@ -45,8 +48,16 @@ def error_body(status: int, errors: dict[str, list[str]]) -> dict:
     return {"status": status, "detail": f"{first_param}: {messages[0]}", "errors": errors}
 
 
+def too_large_body() -> dict:
+    return error_body(413, {"body": [f"larger than the limit of {MAX_BODY_BYTES} bytes."]})
+
+
 def exception_handler(exc, context):
-    """DRF's handler, then our shape; Django ValidationErrors (geometry checks) become 400s."""
+    """DRF's handler, then our shape; Django ValidationErrors (geometry checks) become 400s;
+    a body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (read by DRF's parsing) a 413."""
+    if isinstance(exc, RequestDataTooBig):
+        set_rollback()
+        return Response(too_large_body(), 413)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
@@ -54,7 +65,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(response.data)
-    elif isinstance(exc, exceptions.ParseError):
+    elif isinstance(exc, exceptions.ParseError | BodyTooLarge):
         errors = {"body": [str(exc.detail).removeprefix("body: ")]}
     else:
         errors = {"request": [str(response.data.get("detail", response.status_text))]}
@@ -91,6 +102,8 @@ class JsonErrorsMiddleware:
             return None
         if isinstance(exception, Http404):
             return JsonResponse(error_body(404, {"path": ["no such resource."]}), status=404)
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(too_large_body(), status=413)
         if isinstance(exception, (OperationalError, InterfaceError)):
             return None  # the database failing: handler500 (heritage/faults.py) answers 503
         logger.exception("unhandled error on %s", request.path)

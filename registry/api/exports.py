@@ -1,12 +1,15 @@
 """GET /api/v1/exports/sites.<geojson|csv|gpkg|shp.zip>: the list's filters, every row."""
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 
 from registry.api import params as p
 from registry.api.access import log_exact_read
@@ -14,6 +17,7 @@ from registry.api.base import ERRORS, ApiView
 from registry.api.throttles import ExportRateThrottle, RoleRateThrottle
 from registry.search import sites_filter
 from registry.services import exports
+from registry.transliteration import CYRILLIC_TO_LATIN
 
 CONTENT_TYPES = {
     "geojson": "application/geo+json",
@@ -21,6 +25,34 @@ CONTENT_TYPES = {
     "gpkg": "application/geopackage+sqlite3",
     "shp.zip": "application/zip",
 }
+
+
+# The file name says what was filtered, in this order; a long value (geometry) by name only.
+NAMED_FILTERS = ["region", "district", "category", "typology", "significance", "condition",
+                 "status", "date_from", "date_to", "q"]  # fmt: skip
+FLAGGED_FILTERS = ["bbox", "geometry", "near", "distance"]
+UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+MAX_NAME_PART = 40
+
+
+def _safe(value: str) -> str:
+    """ASCII letters, digits and single hyphens: Kazakh and Russian transliterated."""
+    latin = "".join(CYRILLIC_TO_LATIN.get(c.lower(), c) for c in value)
+    latin = latin.translate(str.maketrans("äğıñöūüşçé", "agynouusce"))
+    return UNSAFE.sub("-", latin).strip("-")[:MAX_NAME_PART].strip("-")
+
+
+def export_filename(query_params, fmt: str) -> str:
+    """`mura-sites-region-KZ75-category-archaeology-2026-12-04.csv`: the filters given (each
+    value, several joined by `_`), then the day; only [A-Za-z0-9._-]."""
+    parts = ["mura-sites"]
+    for name in NAMED_FILTERS:
+        values = [_safe(v) for raw in query_params.getlist(name) for v in raw.split(",")]
+        if values := [v for v in values if v]:
+            parts.append(f"{name}-{'_'.join(values)[:MAX_NAME_PART]}")
+    parts += [name for name in FLAGGED_FILTERS if name in query_params]
+    parts.append(timezone.localdate().isoformat())
+    return "-".join(parts) + f".{fmt}"
 
 
 def _file_chunks(path: Path, directory: Path, size: int = 1 << 16) -> Iterator[bytes]:
@@ -35,13 +67,21 @@ def _file_chunks(path: Path, directory: Path, size: int = 1 << 16) -> Iterator[b
 
 class SiteExportApi(ApiView):
     throttle_classes = [RoleRateThrottle, ExportRateThrottle]
-    allowed_params = frozenset(p.SiteFilterParams().fields)
+    allowed_params = frozenset(p.SiteFilterParams().fields) | {"bom"}
 
     @extend_schema(
         operation_id="sites_export",
         parameters=[
             p.SiteFilterParams,
             OpenApiParameter("fmt", str, "path", enum=list(CONTENT_TYPES)),
+            OpenApiParameter(
+                "bom",
+                int,
+                enum=[0, 1],
+                required=False,
+                description="csv only: 1 (default) starts the file with a UTF-8 byte order "
+                "mark, so Excel shows Kazakh text intact; 0 leaves it out",
+            ),
         ],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
         description="Every site matching the filters; the public gets the public projection.",
@@ -52,14 +92,18 @@ class SiteExportApi(ApiView):
         sites = sites_filter(door.sites, params.site_query(), geometry=door.geometry)
         if door.exact:
             log_exact_read(request.user, f"export {fmt}")
-        filename = f"mura-sites.{fmt}"
+        bom = request.query_params.get("bom", "1")
+        if bom not in ("0", "1") or (fmt != "csv" and "bom" in request.query_params):
+            raise serializers.ValidationError({"bom": "is 0 or 1, and only for csv."})
+        filename = export_filename(request.query_params, fmt)
         if fmt in ("geojson", "csv"):
-            chunks = exports.geojson_chunks if fmt == "geojson" else exports.csv_chunks
             audience = {"exact": door.exact, "staff": door.staff}
             rows = exports.export_rows(sites, geometry=door.geometry, **audience)
-            response = StreamingHttpResponse(
-                chunks(rows, **audience), content_type=CONTENT_TYPES[fmt]
-            )
+            if fmt == "csv":
+                chunks = exports.csv_chunks(rows, bom=bom == "1", **audience)
+            else:
+                chunks = exports.geojson_chunks(rows, **audience)
+            response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         path, directory = exports.export_file(

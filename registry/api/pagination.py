@@ -1,12 +1,13 @@
 """Pages without a count: a keyset cursor (registry number) for walking the whole registry,
 and an offset cursor, capped, for the other orderings. Counting a million rows on every page
-is what makes list APIs slow; `/sites/count/` answers that question separately."""
+is what makes list APIs slow; `/sites/count/` answers that question separately.
 
-import base64
-import binascii
-import json
+Cursors are signed (`django.core.signing`, the SECRET_KEY) and name the ordering they were
+issued for: a forged, corrupted or borrowed cursor answers 400 naming `cursor`."""
+
 from collections.abc import Callable
 
+from django.core import signing
 from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.utils.urls import replace_query_param
@@ -14,22 +15,28 @@ from rest_framework.utils.urls import replace_query_param
 from registry.search import number_key
 
 MAX_OFFSET = 100_000
+SALT = "mura.api.cursor"
+NOT_OURS = "is not a cursor this API issued (changed or damaged); start again without it."
 
 
 def _encode(state: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    return signing.dumps(state, salt=SALT)
 
 
-def _decode(token: str) -> dict:
+def _decode(token: str, ordering: str) -> dict:
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise serializers.ValidationError({"cursor": "is not a cursor this API issued."}) from None
+        state = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, UnicodeDecodeError):
+        raise serializers.ValidationError({"cursor": NOT_OURS}) from None
     if not isinstance(state, dict) or not (
         isinstance(state.get("after"), str)
         or (isinstance(state.get("offset"), int) and 0 <= state["offset"] <= MAX_OFFSET)
     ):
-        raise serializers.ValidationError({"cursor": "is not a cursor this API issued."})
+        raise serializers.ValidationError({"cursor": NOT_OURS})
+    if state.get("o") != ordering:
+        raise serializers.ValidationError(
+            {"cursor": "belongs to another ordering; start again without it."}
+        )
     return state
 
 
@@ -48,7 +55,7 @@ def page_of(
     also turn the rows into dicts (`.values()`) that hold the key (`number_key`)."""
     keyset = ordering in ("registry_number", "-registry_number")
     key = number_key(sites)
-    state = _decode(cursor) if cursor else {}
+    state = _decode(cursor, ordering) if cursor else {}
     offset = 0
     if keyset and "after" in state:
         lookup = f"{key}__gt" if ordering == "registry_number" else f"{key}__lt"
@@ -64,10 +71,10 @@ def page_of(
     if keyset:
         last = rows[-1]
         number = last[key] if isinstance(last, dict) else getattr(last, key)
-        return rows, _encode({"after": number})
+        return rows, _encode({"o": ordering, "after": number})
     if offset + limit > MAX_OFFSET:
         return rows, None
-    return rows, _encode({"offset": offset + limit})
+    return rows, _encode({"o": ordering, "offset": offset + limit})
 
 
 def next_link(request, token: str | None) -> str | None:

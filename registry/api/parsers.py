@@ -3,11 +3,17 @@ body answers 400 naming the problem instead of exhausting memory or the recursio
 
 import json
 
-from rest_framework.exceptions import ParseError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
 MAX_BODY_BYTES = 2_000_000
-MAX_DEPTH = 20
+MAX_DEPTH = 20  # Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) before this
+
+
+class BodyTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "body_too_large"
 
 
 def json_depth(text: str) -> int:
@@ -36,7 +42,7 @@ class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
         if len(raw) > MAX_BODY_BYTES:
-            raise ParseError(f"body: larger than {MAX_BODY_BYTES} bytes.")
+            raise BodyTooLarge(f"body: larger than the limit of {MAX_BODY_BYTES} bytes.")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -31,6 +31,7 @@ ITEMS_PARAMETERS = [
     {"name": "bbox", "in": "query", "style": "form", "explode": False,
      "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
     {"name": "limit", "in": "query",
+     "description": f"page size; a larger value is served as {MAX_PAGE} (not refused)",
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 100}},
     {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 500}},
 ]  # fmt: skip

@@ -2,7 +2,11 @@
 API: the public sees the public projection, staff their full records. QGIS and GDAL
 (`ogrinfo OAPIF:https://.../ogc`) open it directly."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.contrib.gis.db.models import MultiPolygonField
 from django.contrib.gis.geos import Polygon
+from django.db.models import Func, Value
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,12 +39,19 @@ SITE_FILTERS = frozenset(SiteFilterParams().fields) - {"bbox", "ordering", "near
 
 class ItemsParams(serializers.Serializer):
     bbox = serializers.RegexField(BBOX_PATTERN, required=False, max_length=200)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, default=100)
+    limit = serializers.IntegerField(
+        required=False, min_value=1, default=100, help_text=f"above {MAX_PAGE}: {MAX_PAGE}"
+    )
     cursor = serializers.CharField(required=False, max_length=500)
     f = serializers.ChoiceField(choices=["json", "html"], required=False)
 
     def validate_bbox(self, value):
         return SiteFilterParams.validate_bbox(self, value)
+
+    def validate_limit(self, value):
+        # OGC API - Features §7.15.3: a limit above the maximum is reduced, not refused
+        # (GDAL asks for PAGE_SIZE=5000, QGIS for its own page size).
+        return min(value, MAX_PAGE)
 
 
 def _bad_request(errors: dict) -> JsonResponse:
@@ -56,22 +67,61 @@ def _wants_html(request) -> bool:
     return "text/html" in accept and "json" not in accept
 
 
-def _url(request, name: str, *args, **query) -> str:
+def _url(request, name: str, *args, pairs: list[tuple[str, str]] = (), **query) -> str:
+    """An absolute URL with its query URL-encoded; `pairs` keeps repeated parameters."""
     url = request.build_absolute_uri(reverse(f"ogc:{name}", args=args))
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    pairs = [*pairs, *query.items()]
+    return url + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _kept(request, *dropped: str) -> list[tuple[str, str]]:
+    """The request's parameters, every value of repeated ones, in order, less `dropped`."""
+    return [(k, v) for k, values in request.GET.lists() if k not in dropped for v in values]
+
+
+def _as_html(href: str) -> str:
+    parts = urlsplit(href)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "f"] + [("f", "html")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+# Links an HTML page follows to another HTML page (a browser reading the HTML view navigates
+# in HTML; the JSON stays one "alternate" link away).
+HTML_NAVIGATION = {"self", "next", "prev", "data", "items", "conformance", "collection"}
+
+
+def _html_links(links: list[dict]) -> list[dict]:
+    result = []
+    for link in links:
+        if link["rel"] == "alternate" and link["type"] == "text/html":
+            continue  # the page itself
+        if link["rel"] == "self":
+            json_link = {**link, "rel": "alternate", "title": link["title"] + " (JSON)"}
+            result.append({**link, "href": _as_html(link["href"]), "type": "text/html"})
+            result.append(json_link)
+        elif link["rel"] in HTML_NAVIGATION:
+            result.append({**link, "href": _as_html(link["href"]), "type": "text/html"})
+        else:
+            result.append(link)
+    return result
 
 
 def _respond(request, body: dict, *, title: str, content_type="application/json"):
     if _wants_html(request):
-        return render(request, "registry/ogc/page.html", {"title": title, "body": body})
+        page = {**body, "links": _html_links(body.get("links", []))}
+        if "collections" in body:
+            page["collections"] = [
+                {**c, "links": _html_links(c["links"])} for c in body["collections"]
+            ]
+        return render(request, "registry/ogc/page.html", {"title": title, "body": page})
     return JsonResponse(body, content_type=content_type, json_dumps_params={"ensure_ascii": False})
 
 
-def _links(request, name: str, *args, title: str) -> list[dict]:
+def _links(request, name: str, *args, title: str, pairs=()) -> list[dict]:
     return [
-        {"href": _url(request, name, *args, f="json"), "rel": "self",
+        {"href": _url(request, name, *args, pairs=pairs, f="json"), "rel": "self",
          "type": "application/json", "title": title},
-        {"href": _url(request, name, *args, f="html"), "rel": "alternate",
+        {"href": _url(request, name, *args, pairs=pairs, f="html"), "rel": "alternate",
          "type": "text/html", "title": title + " (HTML)"},
     ]  # fmt: skip
 
@@ -154,7 +204,7 @@ def _features(request, collection_id: str, data: dict, filters: SiteFilterParams
         sites = sites_filter(door.sites, filters.site_query(), geometry=door.geometry)
         if bbox is not None:
             sites = sites.filter(**{f"{door.geometry}__intersects": bbox})
-        serializer = out.site_serializers(door)[0]
+        serializer = _without_distance(out.site_serializers(door)[0])
         if door.exact:
             log_exact_read(request.user, "ogc items")
         return sites, "registry_number", serializer
@@ -165,7 +215,11 @@ def _features(request, collection_id: str, data: dict, filters: SiteFilterParams
             "id",
             out.ZoneFeatureSerializer,
         )
-    regions = AdminArea.objects.filter(level=AdminArea.Level.REGION).order_by("id")
+    regions = (
+        AdminArea.objects.filter(level=AdminArea.Level.REGION)
+        .annotate(served_geom=_on_grid("geom"))
+        .order_by("id")
+    )
     return (
         (regions.filter(geom__intersects=bbox) if bbox else regions),
         "id",
@@ -173,8 +227,28 @@ def _features(request, collection_id: str, data: dict, filters: SiteFilterParams
     )
 
 
+REGION_DECIMALS = 5  # about 1 m: the regions are for display and QGIS, not for cadastre
+
+
+def _on_grid(column: str) -> Func:
+    """The geometry on a 10^-5° grid, still valid. Rounding coordinates alone (SnapToGrid, or
+    the serializer's `precision`) left 6 of the 20 regions self-intersecting; GEOS's
+    ST_ReducePrecision snaps and keeps the result valid (a sliver thinner than the grid goes)."""
+    reduced = Func(column, Value(10**-REGION_DECIMALS), function="ST_ReducePrecision")
+    return Func(reduced, function="ST_Multi", output_field=MultiPolygonField(srid=4326))
+
+
+def _without_distance(serializer: type) -> type:
+    """The API's site feature less `distance_m`: the OGC API has no `near`, so it would be null
+    in every item (a column of nulls in QGIS)."""
+    meta = type("Meta", (serializer.Meta,), {
+        "fields": [f for f in serializer.Meta.fields if f != "distance_m"]
+    })  # fmt: skip
+    return type(f"Ogc{serializer.__name__}", (serializer,), {"Meta": meta, "distance_m": None})
+
+
 class RegionFeatureSerializer(out.GeoFeatureModelSerializer):
-    geom = out.GeometryField(read_only=True, precision=5)
+    geom = out.GeometryField(source="served_geom", read_only=True, precision=REGION_DECIMALS)
 
     class Meta:
         model = AdminArea
@@ -206,12 +280,14 @@ def items(request, collection_id):
         )
     except serializers.ValidationError as exc:
         return _bad_request(exc.detail)
-    links = _links(request, "items", collection_id, title="this page")
+    # This page's links keep its parameters (filters, limit, cursor); the next page's all but
+    # the cursor, every value of a repeated one, URL-encoded (GDAL and QGIS follow it as is).
+    links = _links(request, "items", collection_id, title="this page", pairs=_kept(request, "f"))
     if token:
-        query = {k: v for k, v in request.GET.items() if k not in ("cursor", "f")}
-        query.update(cursor=token, f="json")
-        links.append({"href": _url(request, "items", collection_id, **query), "rel": "next",
-                      "type": "application/geo+json", "title": "next page"})  # fmt: skip
+        pairs = [*_kept(request, "cursor", "f"), ("cursor", token)]
+        href = _url(request, "items", collection_id, pairs=pairs, f="json")
+        links.append({"href": href, "rel": "next", "type": "application/geo+json",
+                      "title": "next page"})  # fmt: skip
     body = {
         "type": "FeatureCollection",
         "features": serializer(page, many=True).data["features"],

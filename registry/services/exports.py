@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.contrib.gis.db.models.functions import AsWKT
-from django.db.models import BinaryField, FloatField, Func, QuerySet
+from django.db.models import BinaryField, FloatField, Func, QuerySet, Value
 from django.db.models.sql.constants import MULTI
 
 from registry import exchange
@@ -38,6 +38,24 @@ CHUNK = 5000
 TRUNCATED = "truncated.csv"
 TRUNCATED_HEADER = ["row", "reference", "column", "shapefile_column", "bytes", "action", "value"]
 ARROW_TYPES = {exchange.INT: "int32", exchange.DATE: "date32", exchange.BOOL: "bool_"}
+# Decimals of lon/lat as stated for each audience: 6 (about 0.1 m) for the public projection,
+# 7 for exact points, as the API's serializers. Rounding removes float noise
+# (48.385000000000005 -> 48.385) from points PostGIS computed (cell centres, transforms).
+PUBLIC_DECIMALS, EXACT_DECIMALS = 6, 7
+# Excel opens a CSV as UTF-8 only if it starts with a byte order mark; without one it reads
+# the locale's code page and Kazakh letters (ә, ғ, қ, ң, ө, ұ, ү, һ, і) come out garbled.
+BOM = "\ufeff"
+# GeoPackage 1.3: GDAL 3.6 and QGIS 3.28 (LTR in many offices) warn on a 1.4 file (pyogrio's
+# GDAL writes 1.4 by default) though nothing in it needs 1.4.
+GPKG_VERSION = "1.3"
+
+
+def decimals(*, exact: bool) -> int:
+    return EXACT_DECIMALS if exact else PUBLIC_DECIMALS
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 class X(Func):
@@ -90,10 +108,11 @@ def _properties(row: tuple, columns: list[exchange.Column]) -> dict:
 
 def geojson_chunks(rows: Iterable[tuple], *, exact: bool, staff: bool = False) -> Iterator[str]:
     columns = export_columns(exact=exact, staff=staff)
+    digits = decimals(exact=exact)
     yield '{"type": "FeatureCollection", "features": [\n'
     first = True
     for row in rows:
-        lon, lat = row[-2], row[-1]
+        lon, lat = _rounded(row[-2], digits), _rounded(row[-1], digits)
         properties = {
             c.name: value if c.type in (exchange.INT, exchange.BOOL) else exchange.to_text(c, value)
             for c, value in _properties(row, columns).items()
@@ -110,14 +129,21 @@ def geojson_chunks(rows: Iterable[tuple], *, exact: bool, staff: bool = False) -
     yield "\n]}\n"
 
 
-def csv_chunks(rows: Iterable[tuple], *, exact: bool, staff: bool = False) -> Iterator[str]:
+def csv_chunks(
+    rows: Iterable[tuple], *, exact: bool, staff: bool = False, bom: bool = True
+) -> Iterator[str]:
+    """RFC 4180 CSV (comma, CRLF, quotes doubled), UTF-8 with a BOM unless `bom=False`."""
     columns = export_columns(exact=exact, staff=staff)
+    digits = decimals(exact=exact)
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow([*(c.name for c in columns), "lon", "lat"])
     for i, row in enumerate(rows):
         values = _properties(row, columns).items()
-        writer.writerow([neutralise(exchange.to_text(c, v)) for c, v in values] + [*row[-2:]])
+        point = [_rounded(row[-2], digits), _rounded(row[-1], digits)]
+        writer.writerow([neutralise(exchange.to_text(c, v)) for c, v in values] + point)
         if i % 1000 == 999:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -132,6 +158,16 @@ class AsWKB(Func):
 
 # (feature number from 1, reference, column, value): a text a format cannot hold whole.
 OnCut = Callable[[int, str, exchange.Column, str], None]
+
+
+class OnGrid(Func):
+    """GEOS's precision model: coordinates rounded to `digits` decimals as `round()` would
+    (x * 10^d rounded, divided by 10^d), so GDAL reads 48.385, not 48.385000000000005."""
+
+    function = "ST_ReducePrecision"
+
+    def __init__(self, expression, digits: int):
+        super().__init__(expression, Value(10**-digits))
 
 
 def export_batches(
@@ -158,7 +194,8 @@ def export_batches(
     columns = export_columns(exact=exact, staff=staff)
     stored = _stored(columns)
     paths = [c.query_path for c in stored]
-    rows = _with_boundary(sites, exact).annotate(export_wkb=AsWKB(geometry))
+    point = OnGrid(geometry, decimals(exact=exact))
+    rows = _with_boundary(sites, exact).annotate(export_wkb=AsWKB(point))
     rows = rows.values_list(*paths, "export_wkb")
     fields = [
         pa.field(
@@ -254,6 +291,7 @@ def write_layer(
             geometry_type="Point",
             crs="EPSG:4326",
             encoding="UTF-8",
+            **({"dataset_options": {"VERSION": GPKG_VERSION}} if driver == "GPKG" else {}),
         )
     except RuntimeError:
         if failures:

@@ -79,7 +79,13 @@ def _check_header(image: Image.Image) -> None:
 
 
 def _decode(data: bytes) -> tuple[str, Image.Image]:
-    """The detected format and the upright photo, as a new RGB image of pixels only."""
+    """The detected format and the upright photo, no larger than the web copy needs, as a new
+    RGB image of pixels only.
+
+    The cost per photo is bounded (issue 13): a JPEG is decoded at 1/2, 1/4 or 1/8 scale by
+    libjpeg itself (Pillow's draft mode), never below the web copy's size, and any image is
+    shrunk to the web copy's box before it is turned upright and flattened, so one 49 MP phone
+    photo no longer holds several full-size copies in memory (bench/photo_cost.py)."""
     with warnings.catch_warnings():
         # Pillow only warns between its own limit and twice that; a bomb is a bomb. (The filter
         # is process-wide, but MAX_PIXELS is below Pillow's limit, so a thread resetting it
@@ -90,6 +96,7 @@ def _decode(data: bytes) -> tuple[str, Image.Image]:
                 _check_header(probe)
                 probe.verify()  # checksums (PNG); the image cannot be used after this
             with Image.open(io.BytesIO(data), formats=DECODERS) as image:
+                image.draft("RGB", _fitted(image.size, WEB_BOX))  # JPEG only; others ignore it
                 image.load()  # a truncated or corrupt stream fails here
                 return image.format, _pixels_only(image)
         except ValidationError:
@@ -102,12 +109,22 @@ def _decode(data: bytes) -> tuple[str, Image.Image]:
             raise _refusal("The image is damaged or incomplete and cannot be read.") from exc
 
 
+def _fitted(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """`size` scaled to fit within `box` (never enlarged): what the draft must at least give."""
+    scale = min(1.0, box[0] / size[0], box[1] / size[1])
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
 def _pixels_only(image: Image.Image) -> Image.Image:
-    """Upright, alpha flattened onto white, in a brand new image.
+    """Upright, alpha flattened onto white, at most the web copy's size, in a brand new image.
 
     Nothing of the file but its pixels comes along: Pillow's encoders fall back on the source's
     `info` (a JPEG comment, for one), and a new image has an empty one.
     """
+    if image.mode in ("RGB", "RGBA", "L", "LA"):
+        # In place, keeping `info` (the EXIF orientation); the box is square, so turning the
+        # image upright afterwards gives the same size.
+        image.thumbnail(WEB_BOX, Image.Resampling.LANCZOS)
     upright = ImageOps.exif_transpose(image)
     if upright.mode == "I" or upright.mode.startswith("I;16"):
         # 16-bit greyscale PNG: scale to 8 bits, as converting directly clips to white.
@@ -125,6 +142,12 @@ def _jpeg(pixels: Image.Image, box: tuple[int, int]) -> bytes:
     buffer = io.BytesIO()
     resized.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return buffer.getvalue()
+
+
+def public_copies(data: bytes) -> tuple[str, dict[str, bytes]]:
+    """The detected format and the two public copies (thumbnail, web), pixels only."""
+    image_format, pixels = _decode(data)
+    return image_format, {"thumbnail": _jpeg(pixels, THUMBNAIL_BOX), "web": _jpeg(pixels, WEB_BOX)}
 
 
 def _store(photo: SitePhoto, files: dict[str, tuple[bytes, str]], by: AbstractBaseUser) -> None:
@@ -187,11 +210,11 @@ def photo_add(
     Refusals of the file raise ValidationError({"upload": ...}) and leave nothing behind.
     """
     data = _read(upload)
-    image_format, pixels = _decode(data)
+    image_format, copies = public_copies(data)
     files = {  # the client's file name is never used
         "original": (data, EXTENSIONS[image_format]),
-        "thumbnail": (_jpeg(pixels, THUMBNAIL_BOX), ".jpg"),
-        "web": (_jpeg(pixels, WEB_BOX), ".jpg"),
+        "thumbnail": (copies["thumbnail"], ".jpg"),
+        "web": (copies["web"], ".jpg"),
     }
     # Locking the site serialises adds and reorders: positions and the one primary stay consistent.
     site = HeritageSite.objects.select_for_update().get(pk=site.pk)

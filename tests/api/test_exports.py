@@ -71,14 +71,16 @@ def test_a_zipped_shapefile_holds_a_readable_layer(client, sites, tmp_path):
 
 
 def test_csv_neutralises_formulas(client, sites):
-    rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode())))
+    rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode("utf-8-sig"))))
 
     names = {row["registry_number"]: row["name_kk"] for row in rows}
     assert names[sites[0].registry_number] == '\'=HYPERLINK("http://evil")'
 
 
 def test_exports_take_the_same_filters(client, sites):
-    rows = list(csv.DictReader(io.StringIO(download(client, "csv", bbox="76,43,78,44").decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(download(client, "csv", bbox="76,43,78,44").decode("utf-8-sig")))
+    )
 
     assert [row["registry_number"] for row in rows] == [sites[1].registry_number]
 
@@ -86,7 +88,7 @@ def test_exports_take_the_same_filters(client, sites):
 def test_staff_exports_carry_exact_points(client, sites, officer):
     client.force_login(officer)
 
-    rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode())))
+    rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode("utf-8-sig"))))
 
     exact = {row["registry_number"]: (row["lon"], row["lat"]) for row in rows}
     assert exact[sites[1].registry_number] == ("76.9519", "43.238")

@@ -284,7 +284,7 @@ def fields(a: Attack):
     item = a.public.json(f"/ogc/collections/sites/items/{a.number}")["properties"]
     _shown(a, "OGC item region", REGION, item["region"])
     _shown(a, "OGC item district", DISTRICT, item["district"])
-    exported = a.public.get(query("/api/v1/exports/sites.csv", q=a.word)).decode()
+    exported = a.public.get(query("/api/v1/exports/sites.csv", q=a.word)).decode("utf-8-sig")
     rows = csv.DictReader(io.StringIO(exported))
     row = next(r for r in rows if r["registry_number"] == a.number)
     _shown(a, "CSV export region", REGION, row["region"])

@@ -1,0 +1,132 @@
+"""Exports as people open them (issue 13 part 9): Excel and Kazakh text, coordinates without
+float noise, a GeoPackage GDAL 3.6 opens without a warning, file names that say what was
+filtered."""
+
+import csv
+import io
+import json
+import re
+import subprocess
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.api.test_exports import download, read_back
+from tests.factories import HeritageSiteFactory
+
+KAZAKH = "Қожа Ахмет Ясауи кесенесі, Түркістан (ғ, ә, ң, ө, ұ, ү, һ, і)"
+# Points PostGIS does arithmetic on (S2 cell centres) and odd decimals: float noise appears.
+POINTS = [Point(68.2711, 43.2977), Point(67.1175, 48.385), Point(76.9519, 43.238),
+          Point(51.8833333, 47.0966667)]  # fmt: skip
+
+
+@pytest.fixture
+def sites(db):
+    made = [HeritageSiteFactory(published=True, sensitivity="S0", name_kk=KAZAKH,
+                                location=POINTS[0].clone())]  # fmt: skip
+    made += [HeritageSiteFactory(published=True, sensitivity=s, location=p.clone())
+             for s in ("S1", "S2") for p in POINTS[1:]]  # fmt: skip
+    return made
+
+
+def test_the_csv_opens_in_excel_with_kazakh_text_intact(client, sites):
+    data = download(client, "csv")
+
+    assert data.startswith(b"\xef\xbb\xbf")  # what makes Excel read UTF-8
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0]["registry_number"] == sites[0].registry_number  # the header is clean
+    assert {row["name_kk"] for row in rows} >= {KAZAKH}
+
+
+def test_bom_0_leaves_the_byte_order_mark_out(client, sites):
+    data = download(client, "csv", bom="0")
+
+    assert data.startswith(b"registry_number,")
+
+
+@pytest.mark.parametrize(("params", "fmt"), [({"bom": "2"}, "csv"), ({"bom": "1"}, "geojson")])
+def test_a_bad_bom_is_named(client, db, params, fmt):
+    response = client.get(reverse("api:site-export", args=[fmt]), params)
+
+    assert response.status_code == 400
+    assert "bom" in response.json()["errors"]
+
+
+def _decimals(value: str) -> int:
+    return len(value.partition(".")[2])
+
+
+@pytest.mark.parametrize(("who", "digits"), [("public", 6), ("officer", 7)])
+def test_coordinates_have_the_stated_decimals_and_no_float_noise(client, sites, users, who, digits):
+    if who == "officer":
+        client.force_login(users["officer"])
+    rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode("utf-8-sig"))))
+    geojson = download(client, "geojson").decode()
+    coordinates = re.findall(r'"coordinates": \[([-\d.e]+), ([-\d.e]+)\]', geojson)
+
+    texts = [v for row in rows for v in (row["lon"], row["lat"]) if v] + [
+        v for pair in coordinates for v in pair
+    ]
+    assert len(texts) >= 2 * len(sites)
+    assert max(_decimals(t) for t in texts) <= digits, texts
+    assert all(float(t) == round(float(t), digits) for t in texts)
+    if who == "officer":
+        exact = {row["registry_number"]: (row["lon"], row["lat"]) for row in rows}
+        assert exact[sites[1].registry_number] == ("67.1175", "48.385")
+
+
+def test_a_geopackage_read_back_has_coordinates_without_noise(client, sites, tmp_path):
+    path = tmp_path / "sites.gpkg"
+    path.write_bytes(download(client, "gpkg"))
+
+    done = subprocess.run(["ogrinfo", "-ro", "-al", "-q", str(path)], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+
+    points = re.findall(r"POINT \(([-\d.]+) ([-\d.]+)\)", done.stdout)
+    assert len(points) == len([s for s in sites if s.sensitivity != "S3"])
+    assert max(_decimals(v) for point in points for v in point) <= 6, points
+    assert len(read_back(path)) == len(points)
+
+
+def test_gdal_3_6_opens_the_geopackage_without_a_warning(client, sites, tmp_path):
+    path = tmp_path / "sites.gpkg"
+    path.write_bytes(download(client, "gpkg"))
+
+    done = subprocess.run(["ogrinfo", "-ro", "-so", str(path), "sites"], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+
+    version = subprocess.run(["ogrinfo", "--version"], capture_output=True, text=True).stdout
+    assert version.startswith("GDAL 3.6"), version  # the GDAL of Debian 12, QGIS 3.28 LTR
+    assert done.stderr == ""
+    assert "Warning" not in done.stdout
+    assert f"Feature Count: {len(sites)}" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("params", "fmt", "expected"),
+    [
+        ({}, "csv", "mura-sites-{day}.csv"),
+        ({"region": "KZ75", "category": "archaeology"}, "csv",
+         "mura-sites-region-KZ75-category-archaeology-{day}.csv"),
+        ({"category": ["architecture", "sacred"], "bbox": "46,40,88,56"}, "gpkg",
+         "mura-sites-category-architecture_sacred-bbox-{day}.gpkg"),
+        ({"q": "Қожа \"Ахмет\"/../;x"}, "geojson", "mura-sites-q-qoja-ahmet-x-{day}.geojson"),
+        ({"date_from": "-500", "date_to": "1405"}, "shp.zip",
+         "mura-sites-date_from-500-date_to-1405-{day}.shp.zip"),
+    ],
+)  # fmt: skip
+def test_the_file_name_says_what_was_filtered(client, sites, params, fmt, expected):
+    response = client.get(reverse("api:site-export", args=[fmt]), params)
+    b"".join(response.streaming_content)
+
+    name = expected.format(day=timezone.localdate().isoformat())
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", name)
+
+
+def test_the_geojson_export_is_valid_json_with_rounded_points(client, sites):
+    features = json.loads(download(client, "geojson"))["features"]
+
+    assert {f["id"] for f in features} == {s.registry_number for s in sites}
