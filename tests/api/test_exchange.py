@@ -252,7 +252,7 @@ def test_a_public_export_places_generalised_sites_in_their_cell_and_withheld_one
 ):
     rows = {
         r["registry_number"]: r
-        for r in csv.DictReader(io.StringIO(download(client, "csv").decode()))
+        for r in csv.DictReader(io.StringIO(download(client, "csv").decode("utf-8-sig")))
     }
 
     s2, s3 = rows[published["S2"].registry_number], rows[published["S3"].registry_number]
