@@ -14,6 +14,8 @@ from registry.services.imports.report import MB, ImportRefused, setting
 
 FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
 FORMATS |= {".zip": "shp.zip"}
+# What the Shapefile driver reads of a layer; anything else in the archive is not unpacked.
+SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg"}
 TEMP_PREFIX = "mura-import-"  # + the process id: see leftovers_remove
 
 
@@ -64,8 +66,12 @@ def unzip(archive: Path, directory: Path) -> Path:
             if path.is_absolute() or ".." in path.parts or ":" in name or is_link:
                 raise ImportRefused(f"unsafe path in the archive: {name!r}.")
             suffix = path.suffix.lower()
-            if not suffix or path.parts[0] == "__MACOSX" or path.name.startswith("._"):
-                continue
+            if (
+                suffix not in SHAPEFILE_PARTS
+                or path.parts[0] == "__MACOSX"
+                or path.name.startswith("._")
+            ):
+                continue  # only the parts GDAL reads: never a .vrt, .xml or any other file
             # Our own flat name; the member's name never becomes a path.
             local = target / f"{_flat_name(path)}{suffix}"
             if suffix == ".shp":

@@ -10,9 +10,11 @@ from pathlib import Path
 from django.contrib.gis.geometry import wkt_regex
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point
 
+from heritage.gdal_offline import gdal_network_off
 from registry.geometry import ALLOWED_SRIDS, WGS84
 from registry.services.imports.archive import unzip
 from registry.services.imports.columns import ALIASES
+from registry.services.imports.crs import geojson_srid, gpkg_check, prj_check
 from registry.services.imports.report import ImportRefused, Row
 
 DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp.zip": "ESRI Shapefile"}
@@ -33,7 +35,9 @@ def read(path: Path, fmt: str, directory: Path) -> Read:
     if fmt == "csv":
         return read_csv(path)
     if fmt == "shp.zip":
-        return read_gis(unzip(path, directory), fmt)
+        shp = unzip(path, directory)
+        prj_check(shp.with_suffix(".prj"))
+        return read_gis(shp, fmt)
     return read_gis(path, fmt)
 
 
@@ -60,7 +64,14 @@ def read_gis(path: Path, fmt: str) -> Read:
     with path.open("rb") as f:
         if not MAGIC[fmt](f.read(100)):
             raise ImportRefused(f"the file is not a {DRIVERS[fmt]} file.")
+    # Before GDAL opens it: only allow-listed EPSG codes, no link, URL or file name.
+    if fmt == "geojson":
+        geojson_srid(path)
+    elif fmt == "gpkg":
+        gpkg_check(path)
     import pyogrio  # here, not at the top: a web worker that never imports starts 13 MB smaller
+
+    gdal_network_off()  # pyogrio's own GDAL, now loaded (heritage/gdal_offline.py)
 
     gdal_errors = (
         pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
