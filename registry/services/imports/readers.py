@@ -4,6 +4,7 @@ GeoJSON, GeoPackage and Shapefile by GDAL (pyogrio), after their first bytes sho
 import csv
 import io
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from registry.geometry import ALLOWED_SRIDS, WGS84
 from registry.services.imports.archive import unzip
 from registry.services.imports.columns import ALIASES
 from registry.services.imports.crs import geojson_srid, gpkg_check, prj_check
-from registry.services.imports.report import ImportRefused, Row
+from registry.services.imports.report import ImportRefused, Problem, Row
 
 DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp.zip": "ESRI Shapefile"}
 
+MAX_FIELD_BYTES = 128 * 1024  # a CSV field; Python's csv module's own default limit
 Read = tuple[list[str], int, Iterator[Row]]
 
 MAGIC = {
@@ -125,33 +127,80 @@ def _csv_geometry(row: Row) -> None:
         row.geometry_problem = "lon and lat must be numbers; wkt must be valid WKT."
 
 
+def _delimiter(header: str) -> str:
+    """`,` or `;` (Excel in Russian and Kazakh locales), from the header line alone, outside
+    quotes; never guessed from data."""
+    if header.count('"') % 2:
+        raise ImportRefused("the CSV header line has an unclosed quote.")
+    outside = re.sub(r'"[^"]*"', "", header)
+    found = [d for d in (",", ";") if d in outside]
+    if len(found) > 1:
+        raise ImportRefused(
+            "the CSV header line has both , and ; between names: use one delimiter."
+        )
+    return found[0] if found else ","
+
+
+def _csv_records(text: str, dialect: dict) -> Iterator[tuple[int, list[str]]]:
+    """(row number, fields): 0 is the header; blank lines and empty spreadsheet rows skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), **dialect)
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportRefused(
+                f"the CSV cannot be read at row {number} (line {reader.line_num}): {error};"
+                ' is a quote unclosed? (a " inside a quoted field is doubled).'
+            ) from None
+        if number and not any(value.strip() for value in record):
+            continue  # a blank line, or a spreadsheet's empty row (;;;;)
+        yield number, record
+        number += 1
+
+
+def _csv_row(number: int, record: list[str], columns: list[str]) -> Row:
+    row = Row(number, dict(zip(columns, record, strict=False)))
+    if len(record) != len(columns):
+        row.problems.append(Problem(number, "", (
+            f"has {len(record)} fields; the header has {len(columns)}: a quote or a delimiter"
+            ' is missing or extra (fields with , ; " or line breaks must be quoted, and a "'
+            " inside doubled)."
+        )))  # fmt: skip
+        return row
+    for column, value in row.values.items():
+        if len(value.encode()) > MAX_FIELD_BYTES:
+            message = f"is longer than {MAX_FIELD_BYTES // 1024} KB."
+            row.problems.append(Problem(number, column, message))
+    if not row.problems:
+        _csv_geometry(row)
+    return row
+
+
 def read_csv(path: Path) -> Read:
+    """RFC 4180: fields quoted with ", a quote inside doubled, line breaks inside quotes; an
+    optional UTF-8 BOM. Every row must have the header's number of fields."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRefused("a CSV file must be UTF-8.") from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    columns = [ALIASES.get(c.strip().lower(), c.strip()) for c in reader.fieldnames or []]
+    dialect = {"delimiter": _delimiter(text.split("\n", 1)[0]), "quotechar": '"'}
+    dialect |= {"doublequote": True, "strict": True, "quoting": csv.QUOTE_MINIMAL}
+    # A field may be as long as the file; long ones are reported by row and column.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    header = next(_csv_records(text, dialect), (0, []))[1]
+    columns = [ALIASES.get(c.strip().lower(), c.strip()) for c in header]
+    if twice := sorted({c for c in columns if c and columns.count(c) > 1}):
+        raise ImportRefused(f"the CSV names {', '.join(twice)} more than once.")
     if not ({"lon", "lat"} <= set(columns) or "wkt" in columns):
         raise ImportRefused("a CSV file needs lon and lat columns, or a wkt column.")
-    reader.fieldnames = columns
-    count = sum(1 for _ in csv.reader(io.StringIO(text, newline=""), dialect=dialect)) - 1
+    count = sum(1 for _ in _csv_records(text, dialect)) - 1
 
     def rows() -> Iterator[Row]:
-        records = enumerate(reader)
-        while True:
-            try:
-                index, record = next(records)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                raise ImportRefused(f"CSV error after record {reader.line_num}: {error}.") from None
-            row = Row(index + 1, {k: v for k, v in record.items() if k is not None})
-            _csv_geometry(row)
-            yield row
+        for number, record in _csv_records(text, dialect):
+            if number:
+                yield _csv_row(number, record, columns)
 
     return columns, count, rows()

@@ -65,3 +65,4 @@ class Row:
     values: dict
     geometry: GEOSGeometry | None = None
     geometry_problem: str = ""
+    problems: list[Problem] = field(default_factory=list)  # found while reading

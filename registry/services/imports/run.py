@@ -58,6 +58,9 @@ class _Importer:
         return False
 
     def row(self, row: Row) -> None:
+        if row.problems:  # the row could not be read as its columns: nothing else is checked
+            self.report.problems.extend(row.problems)
+            return
         fields, problems = row_fields(row, self.typologies)
         if problems:
             self.report.problems.extend(problems)
