@@ -5,11 +5,15 @@ import csv
 import io
 import math
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.contrib.gis.gdal import GDALException, OGRGeometry
+from django.contrib.gis.gdal.geometries import GeometryCollection as OGRCollection
+from django.contrib.gis.gdal.geometries import Polygon as OGRPolygon
 from django.contrib.gis.geometry import wkt_regex
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, WKBWriter
 
 from heritage.gdal_offline import gdal_network_off
 from registry.geometry import ALLOWED_SRIDS, WGS84
@@ -21,7 +25,9 @@ from registry.services.imports.report import ImportRefused, Problem, Row
 DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp.zip": "ESRI Shapefile"}
 
 MAX_FIELD_BYTES = 128 * 1024  # a CSV field; Python's csv module's own default limit
-Read = tuple[list[str], int, Iterator[Row]]
+DROPPED = "Z (height) and M values were dropped: the register keeps lon/lat only."
+# (columns, row count, rows, notes on the whole file)
+Read = tuple[list[str], int, Iterator[Row], list[Problem]]
 
 MAGIC = {
     # SQLite, with the GeoPackage application id in its header (a plain SQLite file is not one).
@@ -35,7 +41,7 @@ MAGIC = {
 
 def read(path: Path, fmt: str, directory: Path) -> Read:
     if fmt == "csv":
-        return read_csv(path)
+        return (*read_csv(path), [])
     if fmt == "shp.zip":
         shp = unzip(path, directory)
         prj_check(shp.with_suffix(".prj"))
@@ -47,6 +53,8 @@ def _epsg(crs: str | None) -> int:
     if not crs:
         return WGS84  # GeoJSON, or a Shapefile without .prj: lon/lat
     code = crs.removeprefix("EPSG:")
+    if code == "4979":  # GDAL's name for lon/lat with heights (GeoJSON in 3D): heights dropped
+        return WGS84
     if not code.isdigit() or int(code) not in ALLOWED_SRIDS:
         raise ImportRefused(
             f"coordinate system {crs} is not accepted; use EPSG:4326 or a UTM zone."
@@ -62,15 +70,19 @@ def _plain(value: object) -> object:
     return value
 
 
-def read_gis(path: Path, fmt: str) -> Read:
+def _before_gdal(path: Path, fmt: str) -> None:
+    """The format from the first bytes; only allow-listed EPSG codes, no link, URL or file."""
     with path.open("rb") as f:
         if not MAGIC[fmt](f.read(100)):
             raise ImportRefused(f"the file is not a {DRIVERS[fmt]} file.")
-    # Before GDAL opens it: only allow-listed EPSG codes, no link, URL or file name.
     if fmt == "geojson":
         geojson_srid(path)
     elif fmt == "gpkg":
         gpkg_check(path)
+
+
+def read_gis(path: Path, fmt: str) -> Read:
+    _before_gdal(path, fmt)
     import pyogrio  # here, not at the top: a web worker that never imports starts 13 MB smaller
 
     gdal_network_off()  # pyogrio's own GDAL, now loaded (heritage/gdal_offline.py)
@@ -79,16 +91,24 @@ def read_gis(path: Path, fmt: str) -> Read:
         pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
         pyogrio.errors.FeatureError, pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
     )  # fmt: skip
-    try:
-        info = pyogrio.read_info(path)
-        if info.get("driver") != DRIVERS[fmt] or not info.get("geometry_type"):
-            raise ImportRefused(f"the file is not a {DRIVERS[fmt]} layer with geometries.")
-        srid = _epsg(info.get("crs"))
-        meta, _fids, geometries, data = pyogrio.raw.read(path, force_2d=True)
-    except gdal_errors as error:
-        raise ImportRefused(f"the file cannot be read as {DRIVERS[fmt]} ({error}).") from None
+    # GDAL's warnings (e.g. "Non closed ring detected") are not printed: the rows they concern
+    # are reported by row below.
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        try:
+            info = pyogrio.read_info(path)
+            if info.get("driver") != DRIVERS[fmt] or not info.get("geometry_type"):
+                raise ImportRefused(f"the file is not a {DRIVERS[fmt]} layer with geometries.")
+            srid = _epsg(info.get("crs"))
+            meta, _fids, geometries, data = pyogrio.raw.read(path, force_2d=True)
+        except gdal_errors as error:
+            message = f"the file cannot be read as {DRIVERS[fmt]} ({error})."
+            raise ImportRefused(message) from None
     columns = [ALIASES.get(str(name).lower(), str(name)) for name in meta["fields"]]
     count = len(geometries)
+    notes = []
+    if re.search(r"[ZM]$", str(info.get("geometry_type") or "")):
+        notes.append(Problem(None, "location", f"{info['geometry_type']}: {DROPPED}"))
 
     def rows() -> Iterator[Row]:
         for index, wkb in enumerate(geometries):
@@ -96,10 +116,44 @@ def read_gis(path: Path, fmt: str) -> Read:
             if wkb is None:
                 row.geometry_problem = "is missing."
             else:
-                row.geometry = GEOSGeometry(memoryview(wkb), srid=srid)
+                try:
+                    row.geometry = GEOSGeometry(memoryview(wkb), srid=srid)
+                except GEOSException:
+                    row.geometry_problem = _unreadable(memoryview(wkb))
             yield row
 
-    return columns, count, rows()
+    return columns, count, rows(), notes
+
+
+def _rings(geometry: OGRGeometry) -> Iterator:
+    if isinstance(geometry, OGRPolygon):
+        yield from geometry
+    elif isinstance(geometry, OGRCollection):
+        for member in geometry:
+            yield from _rings(member)
+
+
+def _unreadable(source: str | memoryview) -> str:
+    """Why GEOS would not take a geometry, in words (GEOS only logs its reason)."""
+    try:
+        geometry = OGRGeometry(source)
+    except (GDALException, ValueError, TypeError):
+        return "is not a valid geometry."
+    for ring in _rings(geometry):
+        points = ring.tuple
+        if points and points[0] != points[-1]:
+            return "has a polygon ring that is not closed (its first and last points differ)."
+        if len(points) < 4:
+            return "has a polygon ring of fewer than 4 points."
+    return "is not a valid geometry."
+
+
+def _flat(geometry: GEOSGeometry, row: Row) -> GEOSGeometry:
+    """Lon/lat only: a Z (height) or M (measure) is dropped, with a note."""
+    if not geometry.hasz:
+        return geometry
+    row.notes.append(Problem(row.number, "location", DROPPED))
+    return GEOSGeometry(WKBWriter().write(geometry), srid=geometry.srid)  # writes 2D
 
 
 def _csv_geometry(row: Row) -> None:
@@ -118,7 +172,10 @@ def _csv_geometry(row: Row) -> None:
             if not wkt_regex.match(wkt):
                 row.geometry_problem = "is not WKT (e.g. POINT (68.27 43.30))."
                 return
-            row.geometry = GEOSGeometry(wkt, srid=srid)
+            try:
+                row.geometry = _flat(GEOSGeometry(wkt, srid=srid), row)
+            except GEOSException:
+                row.geometry_problem = f"wkt {_unreadable(wkt)}"
         elif (values.get("lon") or "").strip() or (values.get("lat") or "").strip():
             row.geometry = Point(float(values["lon"]), float(values["lat"]), srid=srid)
         else:
@@ -179,7 +236,7 @@ def _csv_row(number: int, record: list[str], columns: list[str]) -> Row:
     return row
 
 
-def read_csv(path: Path) -> Read:
+def read_csv(path: Path) -> tuple[list[str], int, Iterator[Row]]:
     """RFC 4180: fields quoted with ", a quote inside doubled, line breaks inside quotes; an
     optional UTF-8 BOM. Every row must have the header's number of fields."""
     try:

@@ -66,3 +66,4 @@ class Row:
     geometry: GEOSGeometry | None = None
     geometry_problem: str = ""
     problems: list[Problem] = field(default_factory=list)  # found while reading
+    notes: list[Problem] = field(default_factory=list)  # changes made while reading

@@ -58,6 +58,7 @@ class _Importer:
         return False
 
     def row(self, row: Row) -> None:
+        self.report.notes.extend(row.notes)
         if row.problems:  # the row could not be read as its columns: nothing else is checked
             self.report.problems.extend(row.problems)
             return
@@ -110,7 +111,8 @@ def sites_import(
     report = ImportReport(dry_run=dry_run)
     cap = max_upload_bytes() if max_bytes is None else max_bytes
     with upload_saved(upload, fmt, cap=cap) as (path, directory):
-        columns, count, rows = read(path, fmt, directory)
+        columns, count, rows, notes = read(path, fmt, directory)
+        report.notes += notes
         if max_rows is not None and count > max_rows:
             raise ImportRefused(
                 f"the file has {count} rows; at most {max_rows} here (split it, or ask an"
