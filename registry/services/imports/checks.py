@@ -14,6 +14,7 @@ from registry.geometry import WGS84
 from registry.models import HeritageSite, Typology
 from registry.services.imports.columns import NAME_COLUMNS, TEXT_COLUMNS, YEAR_COLUMNS
 from registry.services.imports.report import Duplicate, Problem, Row
+from registry.services.imports.text import hidden_characters, plain_text
 
 DUPLICATE_RADIUS_M = 500
 DUPLICATE_SIMILARITY = 0.4
@@ -23,9 +24,7 @@ def row_fields(row: Row, typologies: dict[str, Typology]) -> tuple[dict, list[Pr
     values, problems = row.values, []
     fields = {c: str(values.get(c) or "").strip() for c in TEXT_COLUMNS if c in values}
     fields = {c: v for c, v in fields.items() if v or c.startswith("name_")}
-    for column, value in fields.items():
-        if "\x00" in value:
-            problems.append(Problem(row.number, column, "contains a NUL character."))
+    problems += _texts(row, fields)
     if not fields.get("name_kk"):
         problems.append(Problem(row.number, "name_kk", "is required."))
     problems += _years(values, fields, row.number)
@@ -42,6 +41,24 @@ def row_fields(row: Row, typologies: dict[str, Typology]) -> tuple[dict, list[Pr
             geometry = geometry[0]
         fields["location"] = geometry
     return fields, problems
+
+
+def _texts(row: Row, fields: dict) -> list[Problem]:
+    """Plain text (HTML removed, with a note); NUL and, in names, invisible characters refused."""
+    problems = []
+    for column, value in fields.items():
+        if "\x00" in value:
+            problems.append(Problem(row.number, column, "contains a NUL character."))
+            continue
+        fields[column], had_markup = plain_text(value)
+        if had_markup:
+            row.notes.append(Problem(row.number, column, "HTML removed: kept as plain text."))
+        if column in NAME_COLUMNS and (hidden := hidden_characters(fields[column])):
+            problems.append(Problem(row.number, column, (
+                "contains invisible characters (control, bidi or zero-width): "
+                + "; ".join(hidden[:3]) + ". Remove them."
+            )))  # fmt: skip
+    return problems
 
 
 def _years(values: dict, fields: dict, row: int) -> list[Problem]:

@@ -58,7 +58,12 @@ class _Importer:
         return False
 
     def row(self, row: Row) -> None:
-        self.report.notes.extend(row.notes)
+        try:
+            self._row(row)
+        finally:
+            self.report.notes.extend(row.notes)  # what reading and checking changed
+
+    def _row(self, row: Row) -> None:
         if row.problems:  # the row could not be read as its columns: nothing else is checked
             self.report.problems.extend(row.problems)
             return
