@@ -4,7 +4,7 @@ sensitivity, validation errors as problems, likely duplicates of registered site
 import math
 
 from django.contrib.gis.db.models.functions import Distance
-from django.contrib.gis.geos import Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
@@ -20,7 +20,9 @@ DUPLICATE_RADIUS_M = 500
 DUPLICATE_SIMILARITY = 0.4
 
 
-def row_fields(row: Row, typologies: dict[str, Typology]) -> tuple[dict, list[Problem]]:
+def row_fields(
+    row: Row, typologies: dict[str, Typology], *, repair: bool = False
+) -> tuple[dict, list[Problem]]:
     values, problems = row.values, []
     fields = {c: str(values.get(c) or "").strip() for c in TEXT_COLUMNS if c in values}
     fields = {c: v for c, v in fields.items() if v or c.startswith("name_")}
@@ -36,11 +38,47 @@ def row_fields(row: Row, typologies: dict[str, Typology]) -> tuple[dict, list[Pr
     if row.geometry_problem:
         problems.append(Problem(row.number, "location", row.geometry_problem))
     elif row.geometry is not None:
-        geometry = row.geometry
-        if geometry.geom_type == "MultiPoint" and len(geometry) == 1:
-            geometry = geometry[0]
-        fields["location"] = geometry
+        problems += _place(row, fields, repair=repair)
     return fields, problems
+
+
+def _place(row: Row, fields: dict, *, repair: bool) -> list[Problem]:
+    """A point is the location; a (multi)polygon is the boundary, and the location is the point
+    given beside it or one inside it (PointOnSurface). An invalid polygon is a problem with
+    GEOS's reason, repaired (MakeValid, as PostGIS's ST_MakeValid) only when asked."""
+    geometry = row.geometry
+    if geometry.geom_type == "MultiPoint" and len(geometry) == 1:
+        geometry = geometry[0]
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        fields["location"] = geometry
+        return []
+    if not geometry.valid:
+        reason = geometry.valid_reason
+        if not repair:
+            return [Problem(row.number, "boundary", (
+                f"is not a valid polygon: {reason}. Correct it, or import again with"
+                " “repair invalid polygons” ticked."
+            ))]  # fmt: skip
+        geometry = _polygonal(geometry.make_valid())
+        if geometry is None:
+            return [Problem(row.number, "boundary", f"cannot be repaired ({reason}).")]
+        row.notes.append(Problem(row.number, "boundary", f"repaired with MakeValid: {reason}."))
+    fields["boundary"] = geometry
+    fields["location"] = row.point or geometry.point_on_surface
+    return []
+
+
+def _polygonal(geometry: GEOSGeometry) -> GEOSGeometry | None:
+    """The polygons of what MakeValid returned (it may add lines or points), else None."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    polygons = []
+    for member in geometry if geometry.geom_type == "GeometryCollection" else []:
+        if member.geom_type == "Polygon":
+            polygons.append(member)
+        elif member.geom_type == "MultiPolygon":
+            polygons.extend(member)
+    return MultiPolygon(polygons, srid=geometry.srid) if polygons else None
 
 
 def _texts(row: Row, fields: dict) -> list[Problem]:

@@ -176,6 +176,9 @@ def _csv_geometry(row: Row) -> None:
                 row.geometry = _flat(GEOSGeometry(wkt, srid=srid), row)
             except GEOSException:
                 row.geometry_problem = f"wkt {_unreadable(wkt)}"
+                return
+            if (values.get("lon") or "").strip() and (values.get("lat") or "").strip():
+                row.point = Point(float(values["lon"]), float(values["lat"]), srid=srid)
         elif (values.get("lon") or "").strip() or (values.get("lat") or "").strip():
             row.geometry = Point(float(values["lon"]), float(values["lat"]), srid=srid)
         else:

@@ -65,5 +65,6 @@ class Row:
     values: dict
     geometry: GEOSGeometry | None = None
     geometry_problem: str = ""
+    point: GEOSGeometry | None = None  # a point given beside a polygon (CSV lon/lat with wkt)
     problems: list[Problem] = field(default_factory=list)  # found while reading
     notes: list[Problem] = field(default_factory=list)  # changes made while reading

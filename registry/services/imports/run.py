@@ -36,8 +36,10 @@ from registry.services.sites import site_create
 
 
 class _Importer:
-    def __init__(self, *, user: AbstractBaseUser | None, report: ImportReport, source: str):
-        self.user, self.report, self.source = user, report, source
+    def __init__(
+        self, *, user: AbstractBaseUser | None, report: ImportReport, source: str, repair: bool
+    ):
+        self.user, self.report, self.source, self.repair = user, report, source, repair
         self.everywhere = user is None or is_administrator(user)
         self.regions = set() if self.everywhere else set(regions_of(user))
         self.typologies = {t.code: t for t in Typology.objects.all()}
@@ -67,7 +69,7 @@ class _Importer:
         if row.problems:  # the row could not be read as its columns: nothing else is checked
             self.report.problems.extend(row.problems)
             return
-        fields, problems = row_fields(row, self.typologies)
+        fields, problems = row_fields(row, self.typologies, repair=self.repair)
         if problems:
             self.report.problems.extend(problems)
             return
@@ -104,6 +106,7 @@ def sites_import(
     max_rows: int | None = None,
     progress: Callable[[int, float], None] | None = None,
     progress_every: int = 500,
+    repair: bool = False,
 ) -> ImportReport:
     """Import the sites of `upload` (a binary stream) as drafts by `user`, all or nothing.
 
@@ -111,6 +114,7 @@ def sites_import(
     `user` None is the operator (every region).
     Whole-file problems raise ImportRefused; row problems are in the report, and then nothing
     is written. `progress(rows_done, rows_per_second)` is called every `progress_every` rows.
+    `repair`: invalid polygons are repaired (MakeValid) with a note, instead of reported.
     """
     fmt = import_format(filename=filename)
     report = ImportReport(dry_run=dry_run)
@@ -128,7 +132,7 @@ def sites_import(
         try:
             with transaction.atomic():
                 source = PurePosixPath(filename).name[:100]
-                importer = _Importer(user=user, report=report, source=source)
+                importer = _Importer(user=user, report=report, source=source, repair=repair)
                 _import_rows(rows, report, importer, progress, progress_every)
                 if dry_run or report.problems:
                     raise _Rollback
