@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from heritage.gdal_offline import gdal_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -291,9 +293,21 @@ MURA_TEXT_SCREENING_RADIUS_KM = dict(
     zip(("S1", "S2", "S3"), env_floats("MURA_TEXT_SCREENING_RADIUS_KM", "10,25,50"), strict=True)
 )
 
-# Debian 12 (the local set-up) ships GDAL 3.6, which cannot be told to refuse file and
-# network access while parsing spatial references. Mura never hands a client string to
-# GDAL (DESIGN §6: integer SRIDs from an allow-list only): the protection this check wants.
+# GDAL opens no network resource in any Mura process (heritage/gdal_offline.py): the environment
+# here, before any GDAL is loaded; the fetch callback in RegistryConfig.ready() and again once
+# the importer has loaded pyogrio's own GDAL.
+gdal_environment()
+# gis.W001: GeoDjango's GDAL (Debian 12: 3.6) is older than 3.9, so SpatialReference(user input)
+# cannot be told ALLOW_FILE_ACCESS=NO / ALLOW_NETWORK_ACCESS=NO. The earlier reason given here
+# ("Mura never hands a client string to GDAL") did not hold: imported files went to pyogrio's
+# GDAL whole, and a GeoJSON `crs` link made it fetch a URL (issue 13). What holds now:
+# - Mura code never builds a SpatialReference from text: SRIDs are integers from ALLOWED_SRIDS;
+# - GeoDjango's GeoJSON geometry parsing refuses an external `crs` ("GeoJSON input specified an
+#   external CRS") before GDAL reads it (tests/imports/test_no_network.py checks it);
+# - imported files have their CRS checked by Mura before GDAL opens them, and GDAL's HTTP client
+#   and /vsicurl/ are off in every process (heritage/gdal_offline.py).
+# The warning stays silenced because its only fix is GDAL >= 3.9, which Debian 12 does not ship;
+# revisit when the base image moves to Debian 13 (GDAL 3.10).
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # HSTS preload is the domain owner's decision (it binds every subdomain, for months, and is
 # slow to undo): off unless DJANGO_HSTS_PRELOAD=1, so the reminder is silenced.

@@ -8,6 +8,7 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_migrate, pre_save
 
+        from heritage.gdal_offline import gdal_network_off
         from registry import roles  # noqa: F401 (registers the permission rules)
         from registry.models import Designation, SitePhoto
         from registry.search import trigram_cost_set
@@ -17,4 +18,5 @@ class RegistryConfig(AppConfig):
             uid = f"stored-files-{model.__name__}"
             post_delete.connect(stored_files_delete, sender=model, dispatch_uid=uid)
             pre_save.connect(stored_files_replace, sender=model, dispatch_uid=uid)
+        gdal_network_off()  # GeoDjango's GDAL; the importer adds pyogrio's when it loads it
         post_migrate.connect(trigram_cost_set, sender=self, dispatch_uid="trigram-cost")

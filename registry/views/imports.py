@@ -28,6 +28,13 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Check only (dry run): write nothing"), required=False, initial=True
     )
 
+    repair = forms.BooleanField(
+        label=gettext_lazy(
+            "Repair invalid polygons (MakeValid); each repair is listed in the notes"
+        ),
+        required=False,
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         cap = max_upload_bytes()
@@ -59,6 +66,7 @@ def site_import(request):
                     user=request.user,
                     dry_run=form.cleaned_data["dry_run"],
                     max_rows=max_form_rows(),
+                    repair=form.cleaned_data["repair"],
                 )
         except ImportRefused as refused:
             form.add_error("file", str(refused))

@@ -28,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
         parser.add_argument("--as", dest="username", help="the officer the drafts belong to")
         parser.add_argument("--progress-every", type=int, default=500, metavar="N")
+        parser.add_argument(
+            "--repair-polygons", action="store_true",
+            help="repair invalid polygons (MakeValid), each listed as a note",
+        )  # fmt: skip
 
     def handle(self, *args, file: Path, dry_run: bool, username: str | None, **options):
         user = None
@@ -45,6 +49,7 @@ class Command(BaseCommand):
                     upload=upload, filename=file.name, user=user, dry_run=dry_run,
                     max_bytes=2**62, progress=progress,
                     progress_every=options["progress_every"],
+                    repair=options["repair_polygons"],
                 )  # fmt: skip
         except (ImportRefused, OSError) as refused:
             raise CommandError(str(refused)) from None

@@ -1,0 +1,38 @@
+"""Importing sites from a file (CSV, GeoJSON, GeoPackage, zipped Shapefile) as drafts.
+
+Every row goes through `site_create`, the same validation as the officer's form, inside one
+transaction: a real run writes every row or none; a dry run does the same work and rolls back.
+GDAL (pyogrio) only ever opens files in a temporary directory made here, under names made here,
+after their first bytes showed the expected format (DESIGN §6); CSV is read by Python.
+
+One job per module:
+- `report`: what an import answers (the report, its problems, a refusal) and its limits;
+- `columns`: the column names the importer accepts;
+- `archive`: the upload copied under a cap into a temporary directory, a Shapefile unzipped;
+- `readers`: CSV and GDAL readers yielding rows;
+- `checks`: a row's fields, the policy on them, likely duplicates;
+- `run`: the transaction, all or nothing, and the report.
+"""
+
+from registry.services.imports.archive import FORMATS, import_format
+from registry.services.imports.report import (
+    Duplicate,
+    ImportRefused,
+    ImportReport,
+    Problem,
+    max_form_rows,
+    max_upload_bytes,
+)
+from registry.services.imports.run import sites_import
+
+__all__ = [
+    "FORMATS",
+    "Duplicate",
+    "ImportRefused",
+    "ImportReport",
+    "Problem",
+    "import_format",
+    "max_form_rows",
+    "max_upload_bytes",
+    "sites_import",
+]

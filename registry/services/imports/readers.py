@@ -1,0 +1,266 @@
+"""Readers: a file on disk -> (its columns, its row count, the rows). CSV is read by Python;
+GeoJSON, GeoPackage and Shapefile by GDAL (pyogrio), after their first bytes showed the format."""
+
+import csv
+import io
+import math
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.contrib.gis.gdal import GDALException, OGRGeometry
+from django.contrib.gis.gdal.geometries import GeometryCollection as OGRCollection
+from django.contrib.gis.gdal.geometries import Polygon as OGRPolygon
+from django.contrib.gis.geometry import wkt_regex
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, WKBWriter
+
+from heritage.gdal_offline import gdal_network_off
+from registry.geometry import ALLOWED_SRIDS, WGS84
+from registry.services.imports.archive import unzip
+from registry.services.imports.columns import ALIASES
+from registry.services.imports.crs import geojson_srid, gpkg_check, prj_check
+from registry.services.imports.report import ImportRefused, Problem, Row
+
+DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp.zip": "ESRI Shapefile"}
+
+MAX_FIELD_BYTES = 128 * 1024  # a CSV field; Python's csv module's own default limit
+DROPPED = "Z (height) and M values were dropped: the register keeps lon/lat only."
+# (columns, row count, rows, notes on the whole file)
+Read = tuple[list[str], int, Iterator[Row], list[Problem]]
+
+MAGIC = {
+    # SQLite, with the GeoPackage application id in its header (a plain SQLite file is not one).
+    "gpkg": lambda head: (
+        head.startswith(b"SQLite format 3\x00") and head[68:72] in (b"GPKG", b"GP10", b"GP11")
+    ),
+    "geojson": lambda head: head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"),
+    "shp.zip": lambda head: head[:4] == b"\x00\x00\x27\x0a",
+}
+
+
+def read(path: Path, fmt: str, directory: Path) -> Read:
+    if fmt == "csv":
+        return (*read_csv(path), [])
+    if fmt == "shp.zip":
+        shp = unzip(path, directory)
+        prj_check(shp.with_suffix(".prj"))
+        return read_gis(shp, fmt)
+    return read_gis(path, fmt)
+
+
+def _epsg(crs: str | None) -> int:
+    if not crs:
+        return WGS84  # GeoJSON, or a Shapefile without .prj: lon/lat
+    code = crs.removeprefix("EPSG:")
+    if code == "4979":  # GDAL's name for lon/lat with heights (GeoJSON in 3D): heights dropped
+        return WGS84
+    if not code.isdigit() or int(code) not in ALLOWED_SRIDS:
+        raise ImportRefused(
+            f"coordinate system {crs} is not accepted; use EPSG:4326 or a UTM zone."
+        )
+    return int(code)
+
+
+def _plain(value: object) -> object:
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _before_gdal(path: Path, fmt: str) -> None:
+    """The format from the first bytes; only allow-listed EPSG codes, no link, URL or file."""
+    with path.open("rb") as f:
+        if not MAGIC[fmt](f.read(100)):
+            raise ImportRefused(f"the file is not a {DRIVERS[fmt]} file.")
+    if fmt == "geojson":
+        geojson_srid(path)
+    elif fmt == "gpkg":
+        gpkg_check(path)
+
+
+def read_gis(path: Path, fmt: str) -> Read:
+    _before_gdal(path, fmt)
+    import pyogrio  # here, not at the top: a web worker that never imports starts 13 MB smaller
+
+    gdal_network_off()  # pyogrio's own GDAL, now loaded (heritage/gdal_offline.py)
+
+    gdal_errors = (
+        pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
+        pyogrio.errors.FeatureError, pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
+    )  # fmt: skip
+    # GDAL's warnings (e.g. "Non closed ring detected") are not printed: the rows they concern
+    # are reported by row below.
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        try:
+            info = pyogrio.read_info(path)
+            if info.get("driver") != DRIVERS[fmt] or not info.get("geometry_type"):
+                raise ImportRefused(f"the file is not a {DRIVERS[fmt]} layer with geometries.")
+            srid = _epsg(info.get("crs"))
+            meta, _fids, geometries, data = pyogrio.raw.read(path, force_2d=True)
+        except gdal_errors as error:
+            message = f"the file cannot be read as {DRIVERS[fmt]} ({error})."
+            raise ImportRefused(message) from None
+    columns = [ALIASES.get(str(name).lower(), str(name)) for name in meta["fields"]]
+    count = len(geometries)
+    notes = []
+    if re.search(r"[ZM]$", str(info.get("geometry_type") or "")):
+        notes.append(Problem(None, "location", f"{info['geometry_type']}: {DROPPED}"))
+
+    def rows() -> Iterator[Row]:
+        for index, wkb in enumerate(geometries):
+            row = Row(index + 1, {c: _plain(data[i][index]) for i, c in enumerate(columns)})
+            if wkb is None:
+                row.geometry_problem = "is missing."
+            else:
+                try:
+                    row.geometry = GEOSGeometry(memoryview(wkb), srid=srid)
+                except GEOSException:
+                    row.geometry_problem = _unreadable(memoryview(wkb))
+            yield row
+
+    return columns, count, rows(), notes
+
+
+def _rings(geometry: OGRGeometry) -> Iterator:
+    if isinstance(geometry, OGRPolygon):
+        yield from geometry
+    elif isinstance(geometry, OGRCollection):
+        for member in geometry:
+            yield from _rings(member)
+
+
+def _unreadable(source: str | memoryview) -> str:
+    """Why GEOS would not take a geometry, in words (GEOS only logs its reason)."""
+    try:
+        geometry = OGRGeometry(source)
+    except (GDALException, ValueError, TypeError):
+        return "is not a valid geometry."
+    for ring in _rings(geometry):
+        points = ring.tuple
+        if points and points[0] != points[-1]:
+            return "has a polygon ring that is not closed (its first and last points differ)."
+        if len(points) < 4:
+            return "has a polygon ring of fewer than 4 points."
+    return "is not a valid geometry."
+
+
+def _flat(geometry: GEOSGeometry, row: Row) -> GEOSGeometry:
+    """Lon/lat only: a Z (height) or M (measure) is dropped, with a note."""
+    if not geometry.hasz:
+        return geometry
+    row.notes.append(Problem(row.number, "location", DROPPED))
+    return GEOSGeometry(WKBWriter().write(geometry), srid=geometry.srid)  # writes 2D
+
+
+def _csv_geometry(row: Row) -> None:
+    values = row.values
+    try:
+        srid = int(values.get("srid") or WGS84)
+    except ValueError:
+        row.geometry_problem = "srid must be an EPSG number."
+        return
+    if srid not in ALLOWED_SRIDS:
+        row.geometry_problem = f"coordinate system EPSG:{srid} is not accepted."
+        return
+    wkt = (values.get("wkt") or "").strip()
+    try:
+        if wkt:
+            if not wkt_regex.match(wkt):
+                row.geometry_problem = "is not WKT (e.g. POINT (68.27 43.30))."
+                return
+            try:
+                row.geometry = _flat(GEOSGeometry(wkt, srid=srid), row)
+            except GEOSException:
+                row.geometry_problem = f"wkt {_unreadable(wkt)}"
+                return
+            if (values.get("lon") or "").strip() and (values.get("lat") or "").strip():
+                row.point = Point(float(values["lon"]), float(values["lat"]), srid=srid)
+        elif (values.get("lon") or "").strip() or (values.get("lat") or "").strip():
+            row.geometry = Point(float(values["lon"]), float(values["lat"]), srid=srid)
+        else:
+            row.geometry_problem = "is missing (give lon and lat, or wkt)."
+    except (ValueError, TypeError, GEOSException):
+        row.geometry_problem = "lon and lat must be numbers; wkt must be valid WKT."
+
+
+def _delimiter(header: str) -> str:
+    """`,` or `;` (Excel in Russian and Kazakh locales), from the header line alone, outside
+    quotes; never guessed from data."""
+    if header.count('"') % 2:
+        raise ImportRefused("the CSV header line has an unclosed quote.")
+    outside = re.sub(r'"[^"]*"', "", header)
+    found = [d for d in (",", ";") if d in outside]
+    if len(found) > 1:
+        raise ImportRefused(
+            "the CSV header line has both , and ; between names: use one delimiter."
+        )
+    return found[0] if found else ","
+
+
+def _csv_records(text: str, dialect: dict) -> Iterator[tuple[int, list[str]]]:
+    """(row number, fields): 0 is the header; blank lines and empty spreadsheet rows skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), **dialect)
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportRefused(
+                f"the CSV cannot be read at row {number} (line {reader.line_num}): {error};"
+                ' is a quote unclosed? (a " inside a quoted field is doubled).'
+            ) from None
+        if number and not any(value.strip() for value in record):
+            continue  # a blank line, or a spreadsheet's empty row (;;;;)
+        yield number, record
+        number += 1
+
+
+def _csv_row(number: int, record: list[str], columns: list[str]) -> Row:
+    row = Row(number, dict(zip(columns, record, strict=False)))
+    if len(record) != len(columns):
+        row.problems.append(Problem(number, "", (
+            f"has {len(record)} fields; the header has {len(columns)}: a quote or a delimiter"
+            ' is missing or extra (fields with , ; " or line breaks must be quoted, and a "'
+            " inside doubled)."
+        )))  # fmt: skip
+        return row
+    for column, value in row.values.items():
+        if len(value.encode()) > MAX_FIELD_BYTES:
+            message = f"is longer than {MAX_FIELD_BYTES // 1024} KB."
+            row.problems.append(Problem(number, column, message))
+    if not row.problems:
+        _csv_geometry(row)
+    return row
+
+
+def read_csv(path: Path) -> tuple[list[str], int, Iterator[Row]]:
+    """RFC 4180: fields quoted with ", a quote inside doubled, line breaks inside quotes; an
+    optional UTF-8 BOM. Every row must have the header's number of fields."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused("a CSV file must be UTF-8.") from None
+    dialect = {"delimiter": _delimiter(text.split("\n", 1)[0]), "quotechar": '"'}
+    dialect |= {"doublequote": True, "strict": True, "quoting": csv.QUOTE_MINIMAL}
+    # A field may be as long as the file; long ones are reported by row and column.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    header = next(_csv_records(text, dialect), (0, []))[1]
+    columns = [ALIASES.get(c.strip().lower(), c.strip()) for c in header]
+    if twice := sorted({c for c in columns if c and columns.count(c) > 1}):
+        raise ImportRefused(f"the CSV names {', '.join(twice)} more than once.")
+    if not ({"lon", "lat"} <= set(columns) or "wkt" in columns):
+        raise ImportRefused("a CSV file needs lon and lat columns, or a wkt column.")
+    count = sum(1 for _ in _csv_records(text, dialect)) - 1
+
+    def rows() -> Iterator[Row]:
+        for number, record in _csv_records(text, dialect):
+            if number:
+                yield _csv_row(number, record, columns)
+
+    return columns, count, rows()

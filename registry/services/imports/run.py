@@ -1,0 +1,154 @@
+"""An import run: every row through `site_create` in one transaction, all or nothing; a dry
+run does the same work and rolls back. The report says what was, or would be, written."""
+
+import time
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import BinaryIO
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from registry.geometry import WGS84
+from registry.models import Typology
+from registry.roles import is_administrator, regions_of
+from registry.services.areas import areas_for_location
+from registry.services.imports.archive import import_format, upload_saved
+from registry.services.imports.checks import (
+    duplicates,
+    row_fields,
+    sensitivity_raise,
+    validation_problems,
+)
+from registry.services.imports.columns import KNOWN_COLUMNS
+from registry.services.imports.readers import read
+from registry.services.imports.report import (
+    ImportRefused,
+    ImportReport,
+    Problem,
+    Row,
+    max_upload_bytes,
+)
+from registry.services.sites import site_create
+
+
+class _Importer:
+    def __init__(
+        self, *, user: AbstractBaseUser | None, report: ImportReport, source: str, repair: bool
+    ):
+        self.user, self.report, self.source, self.repair = user, report, source, repair
+        self.everywhere = user is None or is_administrator(user)
+        self.regions = set() if self.everywhere else set(regions_of(user))
+        self.typologies = {t.code: t for t in Typology.objects.all()}
+
+    def _in_regions(self, fields: dict, row: int) -> bool:
+        location = fields.get("location")
+        if self.everywhere or not isinstance(location, Point):
+            return True
+        try:
+            region, _district = areas_for_location(location.transform(WGS84, clone=True))
+        except (ValidationError, GEOSException, GDALException):
+            return True  # site_create reports it
+        if region.pk in self.regions:
+            return True
+        self.report.problems.append(
+            Problem(row, "location", f"lies in {region}, outside your regions.")
+        )
+        return False
+
+    def row(self, row: Row) -> None:
+        try:
+            self._row(row)
+        finally:
+            self.report.notes.extend(row.notes)  # what reading and checking changed
+
+    def _row(self, row: Row) -> None:
+        if row.problems:  # the row could not be read as its columns: nothing else is checked
+            self.report.problems.extend(row.problems)
+            return
+        fields, problems = row_fields(row, self.typologies, repair=self.repair)
+        if problems:
+            self.report.problems.extend(problems)
+            return
+        if note := sensitivity_raise(fields, row.number):
+            self.report.notes.append(note)
+        if not self._in_regions(fields, row.number):
+            return
+        try:
+            with transaction.atomic():
+                site = site_create(
+                    fields=fields, created_by=self.user, reason=f"imported from {self.source}"
+                )
+        except ValidationError as error:
+            self.report.problems.extend(validation_problems(error, row.number))
+            return
+        except (GEOSException, GDALException) as error:
+            self.report.problems.append(Problem(row.number, "location", f"unusable: {error}."))
+            return
+        self.report.duplicates.extend(duplicates(site, row.number))
+        self.report.created.append(site.draft_reference)  # a draft: no registry number yet
+
+
+class _Rollback(Exception):
+    pass
+
+
+def sites_import(
+    *,
+    upload: BinaryIO,
+    filename: str,
+    user: AbstractBaseUser | None,
+    dry_run: bool,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    progress_every: int = 500,
+    repair: bool = False,
+) -> ImportReport:
+    """Import the sites of `upload` (a binary stream) as drafts by `user`, all or nothing.
+
+    `filename` only chooses the format by its suffix; `max_rows` caps the rows (the form).
+    `user` None is the operator (every region).
+    Whole-file problems raise ImportRefused; row problems are in the report, and then nothing
+    is written. `progress(rows_done, rows_per_second)` is called every `progress_every` rows.
+    `repair`: invalid polygons are repaired (MakeValid) with a note, instead of reported.
+    """
+    fmt = import_format(filename=filename)
+    report = ImportReport(dry_run=dry_run)
+    cap = max_upload_bytes() if max_bytes is None else max_bytes
+    with upload_saved(upload, fmt, cap=cap) as (path, directory):
+        columns, count, rows, notes = read(path, fmt, directory)
+        report.notes += notes
+        if max_rows is not None and count > max_rows:
+            raise ImportRefused(
+                f"the file has {count} rows; at most {max_rows} here (split it, or ask an"
+                " administrator to run `manage.py import_sites`)."
+            )
+        unknown = [c for c in columns if c not in KNOWN_COLUMNS]
+        report.notes += [Problem(None, c, "unknown column; ignored.") for c in unknown]
+        try:
+            with transaction.atomic():
+                source = PurePosixPath(filename).name[:100]
+                importer = _Importer(user=user, report=report, source=source, repair=repair)
+                _import_rows(rows, report, importer, progress, progress_every)
+                if dry_run or report.problems:
+                    raise _Rollback
+        except _Rollback:
+            report.accepted, report.created = len(report.created), []
+        else:
+            report.accepted = len(report.created)
+        return report
+
+
+def _import_rows(rows, report, importer, progress, every) -> None:
+    started = time.monotonic()
+    for row in rows:
+        importer.row(row)
+        report.rows += 1
+        if progress and report.rows % every == 0:
+            progress(report.rows, report.rows / max(time.monotonic() - started, 1e-6))
+    if report.rows == 0:
+        report.problems.append(Problem(None, "", "the file has no rows."))
