@@ -18,6 +18,7 @@ from django.urls import reverse
 from registry import exchange
 from registry.models import HeritageSite, Typology
 from registry.services import exports
+from registry.services.imports import sites_import
 from tests.factories import HeritageSiteFactory
 
 FORMATS = ["csv", "geojson", "gpkg", "shp.zip"]
@@ -384,3 +385,25 @@ def test_a_cut_text_is_reported_at_its_row_across_batches(client, officer, monke
     }
     for r in reported:
         assert layer_order[int(r["row"]) - 1] == r["reference"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_staff_export_imports_back_under_its_own_names(
+    client, officer, published, tmp_path, fmt
+):
+    """A staff export, imported as it came (dry run): every row passes, Mura's own columns are
+    read under their names (a Shapefile's short ones too), none is called unknown, and those
+    the importer does not read yet are named, not dropped silently."""
+    client.force_login(officer)
+    path = tmp_path / f"export.{'zip' if fmt == 'shp.zip' else fmt}"
+    path.write_bytes(download(client, fmt))
+
+    with path.open("rb") as upload:
+        report = sites_import(upload=upload, filename=path.name, user=officer, dry_run=True)
+
+    assert report.problems == []
+    assert report.accepted == 3
+    notes = {note.field: note.message for note in report.notes if note.row is None}
+    assert not [f for f, message in notes.items() if message.startswith("unknown")], notes
+    assert notes["registry_number"].startswith("not imported")
+    assert not {"significance", "sensitivity", "description_kk", "region"} & set(notes)

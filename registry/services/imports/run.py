@@ -23,7 +23,7 @@ from registry.services.imports.checks import (
     sensitivity_raise,
     validation_problems,
 )
-from registry.services.imports.columns import KNOWN_COLUMNS
+from registry.services.imports.columns import ALIASES, KNOWN_COLUMNS, PASSED_OVER
 from registry.services.imports.readers import read
 from registry.services.imports.report import (
     ImportRefused,
@@ -127,8 +127,15 @@ def sites_import(
                 f"the file has {count} rows; at most {max_rows} here (split it, or ask an"
                 " administrator to run `manage.py import_sites`)."
             )
-        unknown = [c for c in columns if c not in KNOWN_COLUMNS]
-        report.notes += [Problem(None, c, "unknown column; ignored.") for c in unknown]
+        exchanged = set(ALIASES.values())
+        for c in columns:
+            if c in KNOWN_COLUMNS or c.lower() in PASSED_OVER:
+                continue
+            if c in exchanged:  # one of Mura's columns this importer does not read yet
+                message = "not imported: a new draft is made from the other columns."
+            else:
+                message = "unknown column; ignored."
+            report.notes.append(Problem(None, c, message))
         try:
             with transaction.atomic():
                 source = PurePosixPath(filename).name[:100]
