@@ -5,7 +5,10 @@ Filter and order on `public_location` only: a tiny bbox on the exact location wo
 sensitive site by whether it appears, even with its coordinates hidden.
 """
 
+import functools
+
 from django.db import connections, router
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -34,13 +37,29 @@ def staff_number_lookup(number: str) -> Q:
     return Q(registry_number=number) | Q(draft_reference=number) | Q(former_number=number)
 
 
+@functools.cache
+def _national_numbering_since():
+    """When migration 0013 gave the national numbers (None before it ran)."""
+    return (
+        MigrationRecorder.Migration.objects.filter(
+            app="registry", name="0013_national_registry_numbers"
+        )
+        .values_list("applied", flat=True)
+        .first()
+    )
+
+
 def site_number_public_for_former(former_number: str) -> str | None:
     """The registry number of the published site that had `former_number` (KZ-YUZ-000001)
-    before national numbering: those numbers were public, so old links and citations keep
-    working. None for any other site: an unpublished one has no public number to give."""
+    before national numbering, if it was public then (published before the renumbering):
+    old links and citations keep working. None for any other site: a draft's former number
+    was never public, and its region letters name the exact point's region (DESIGN §4)."""
+    since = _national_numbering_since()
+    if since is None:
+        return None
     return (
         HeritageSite.objects.published()
-        .filter(former_number=former_number)
+        .filter(former_number=former_number, published_at__lt=since)
         .values_list("registry_number", flat=True)
         .first()
     )

@@ -162,9 +162,14 @@ def test_unknown_or_unpublished_numbers_give_a_proper_404_page(client, db, publi
     assert "Back to the map" in response.content.decode()
 
 
+BEFORE_NATIONAL_NUMBERS = datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
 def test_a_former_number_of_a_published_site_redirects_permanently_to_its_page(client, db):
     site = HeritageSiteFactory(published=True)
-    HeritageSite.objects.filter(pk=site.pk).update(former_number="KZ-YUZ-000007")
+    HeritageSite.objects.filter(pk=site.pk).update(
+        former_number="KZ-YUZ-000007", published_at=BEFORE_NATIONAL_NUMBERS
+    )
 
     response = client.get(reverse("maps:site-detail", args=["KZ-YUZ-000007"]))
 
@@ -178,6 +183,17 @@ def test_a_former_number_of_an_unpublished_site_is_not_found(client, db, status)
     HeritageSite.objects.filter(pk=site.pk).update(status=status, former_number="KZ-YUZ-000008")
 
     response = client.get(reverse("maps:site-detail", args=["KZ-YUZ-000008"]))
+
+    assert response.status_code == 404
+
+
+def test_a_former_number_never_public_does_not_redirect(client, db):
+    # A draft when the numbers became national, published since: its old per-region number
+    # was never public, and its letters name the region of the exact point.
+    site = HeritageSiteFactory(published=True, sensitivity="S2")
+    HeritageSite.objects.filter(pk=site.pk).update(former_number="KZ-YUZ-000009")
+
+    response = client.get(reverse("maps:site-detail", args=["KZ-YUZ-000009"]))
 
     assert response.status_code == 404
 
