@@ -207,6 +207,24 @@ def test_likely_duplicates_are_flagged_similar_name_within_500_m(people, existin
     assert HeritageSite.objects.filter(status="draft").count() == 5  # flagged, still imported
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_row_repeating_an_earlier_row_is_flagged_by_its_row_number(people, tmp_path, dry_run):
+    rows = [
+        GOOD[1] | {"lonlat": YASAWI},
+        GOOD[0],
+        GOOD[0] | {"name_kk": "Отырар қаласы", "lonlat": (OTRAR[0] + 0.001, OTRAR[1])},  # ~80 m
+    ]
+
+    report = run(csv_lonlat(tmp_path / "a.csv", rows), people["officer_in"], dry_run=dry_run)
+
+    assert report.ok
+    [duplicate] = report.duplicates
+    assert (duplicate.row, duplicate.file_row, duplicate.reference) == (3, 2, "")
+    assert duplicate.other == "row 2 of this file"  # not a draft reference a dry run never keeps
+    assert 50 < duplicate.distance_m < 120
+    assert HeritageSite.objects.count() == (0 if dry_run else 3)
+
+
 def test_the_command_reports_progress_and_imports_as_the_officer(people, tmp_path, capsys):
     path = write("csv-wkt", tmp_path)
 

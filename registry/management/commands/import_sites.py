@@ -13,7 +13,7 @@ def report_lines(report: ImportReport) -> list[str]:
     lines = [f"row {p.row or '-'}\t{p.field or '-'}\t{p.message}" for p in report.problems]
     lines += [f"note: row {p.row or '-'}\t{p.field or '-'}\t{p.message}" for p in report.notes]
     lines += [
-        f"possible duplicate: row {d.row} {d.name!r} ~ {d.reference} {d.existing_name!r} "
+        f"possible duplicate: row {d.row} {d.name!r} ~ {d.other} {d.existing_name!r} "
         f"({d.distance_m:.0f} m, similarity {d.similarity:.2f})"
         for d in report.duplicates
     ]

@@ -132,8 +132,10 @@ def validation_problems(error: ValidationError, row: int) -> list[Problem]:
     return [Problem(row, "", " ".join(error.messages))]
 
 
-def duplicates(site: HeritageSite, row: int) -> list[Duplicate]:
-    """Existing sites within 500 m (geodesic) whose name is similar in any language."""
+def duplicates(site: HeritageSite, row: int, file_rows: dict[int, int]) -> list[Duplicate]:
+    """Sites within 500 m (geodesic) whose name is similar in any language: registered ones, and
+    earlier rows of the same file (`file_rows`: their new site's id -> row number), which are
+    named by their row, not by a draft reference a dry run never keeps."""
     point = site.location
     dlat = DUPLICATE_RADIUS_M / 110_000
     dlon = dlat / max(math.cos(math.radians(point.y)), 0.1)
@@ -151,7 +153,8 @@ def duplicates(site: HeritageSite, row: int) -> list[Duplicate]:
         .order_by("-similarity")[:5]
     )
     return [
-        Duplicate(row, site.name_kk, other.reference, other.name_kk or other.name,
-                  round(other.distance.m, 1), round(other.similarity, 2))
+        Duplicate(row, site.name_kk, "" if other.pk in file_rows else other.reference,
+                  other.name_kk or other.name, round(other.distance.m, 1),
+                  round(other.similarity, 2), file_rows.get(other.pk))
         for other in near
     ]  # fmt: skip

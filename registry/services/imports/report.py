@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
+from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
 
@@ -34,12 +35,20 @@ class Problem:
 
 @dataclass
 class Duplicate:
+    """A row likely the same site as a registered one, or as an earlier row of the file."""
+
     row: int
     name: str
-    reference: str  # the existing site's registry number, else its draft reference
+    reference: str  # the registered site's registry number, else its draft reference; "" in file
     existing_name: str
     distance_m: float
     similarity: float
+    file_row: int | None = None  # the earlier row of the same file it resembles
+
+    @property
+    def other(self) -> str:
+        """What it resembles, as the report and the command say it."""
+        return self.reference or _("row %(row)d of this file") % {"row": self.file_row}
 
 
 @dataclass

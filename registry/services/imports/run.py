@@ -43,6 +43,7 @@ class _Importer:
         self.everywhere = user is None or is_administrator(user)
         self.regions = set() if self.everywhere else set(regions_of(user))
         self.typologies = {t.code: t for t in Typology.objects.all()}
+        self.file_rows: dict[int, int] = {}  # sites made from this file: id -> row number
 
     def _in_regions(self, fields: dict, row: int) -> bool:
         location = fields.get("location")
@@ -88,7 +89,8 @@ class _Importer:
         except (GEOSException, GDALException) as error:
             self.report.problems.append(Problem(row.number, "location", f"unusable: {error}."))
             return
-        self.report.duplicates.extend(duplicates(site, row.number))
+        self.report.duplicates.extend(duplicates(site, row.number, self.file_rows))
+        self.file_rows[site.pk] = row.number
         self.report.created.append(site.draft_reference)  # a draft: no registry number yet
 
 
