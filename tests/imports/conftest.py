@@ -1,9 +1,18 @@
 import pytest
 from django.contrib.gis.geos import Point
+from django.utils import translation
 
 from registry.services.sites import site_create
 from tests.imports.files import OTRAR
 from tests.officer.conftest import people  # noqa: F401 (one person per role)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The report's messages are in the active language; these tests read English (the tests of
+    Kazakh and Russian reports activate theirs)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from registry.geometry import ALLOWED_SRIDS, WGS84
 from registry.services.imports.report import ImportRefused
 
@@ -81,30 +83,37 @@ def geojson_srid(path: Path) -> int:
     data = path.read_bytes()
     if nesting_depth(data) > MAX_DEPTH:
         raise ImportRefused(
-            f"the GeoJSON is nested more than {MAX_DEPTH} levels deep; no GeoJSON needs that."
+            _("the GeoJSON is nested more than %(depth)d levels deep; no GeoJSON needs that.")
+            % {"depth": MAX_DEPTH}
         )
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as error:
-        raise ImportRefused(f"the file is not valid GeoJSON ({error}).") from None
+        raise ImportRefused(
+            _("the file is not valid GeoJSON (%(error)s).") % {"error": error}
+        ) from None
     if not isinstance(document, dict) or document.get("type") not in (
         "FeatureCollection",
         "Feature",
     ):
-        raise ImportRefused("the file is not a GeoJSON FeatureCollection or Feature.")
+        raise ImportRefused(_("the file is not a GeoJSON FeatureCollection or Feature."))
     srid = _named_srid(document["crs"]) if "crs" in document else WGS84
     for where, crs in _crs_members(document, ""):
         named = _named_srid(crs)
         if named is None or named not in ALLOWED_SRIDS:
             raise ImportRefused(
-                f"the crs member at {where} is not accepted: a file may only name one of"
-                f" {ACCEPTED}, as {NAME_FORM}; never a link, URL or file."
-            )
+                _(
+                    "the crs member at %(where)s is not accepted: a file may only name one of"
+                    " %(accepted)s, as %(form)s; never a link, URL or file."
+                ) % {"where": where, "accepted": ACCEPTED, "form": NAME_FORM}
+            )  # fmt: skip
         if named != srid:
             raise ImportRefused(
-                f"the crs member at {where} names EPSG:{named}, the file's is EPSG:{srid}:"
-                " one coordinate reference per file."
-            )
+                _(
+                    "the crs member at %(where)s names EPSG:%(named)s, the file's is"
+                    " EPSG:%(srid)s: one coordinate reference per file."
+                ) % {"where": where, "named": named, "srid": srid}
+            )  # fmt: skip
     return srid
 
 
@@ -121,17 +130,24 @@ def gpkg_check(path: Path) -> None:
             ).fetchall()
             used = {row[0] for row in db.execute("SELECT srs_id FROM gpkg_geometry_columns")}
     except sqlite3.Error as error:
-        raise ImportRefused(f"the GeoPackage cannot be read ({error}).") from None
+        message = _("the GeoPackage cannot be read (%(error)s).") % {"error": error}
+        raise ImportRefused(message) from None
     for srs_id, organization, code, definition, definition_wkt2 in rows:
         where = f"gpkg_spatial_ref_sys (srs_id {srs_id})"
         texts = [str(organization or ""), str(definition or ""), str(definition_wkt2 or "")]
         if any(_REMOTE.search(text) for text in texts):
-            raise ImportRefused(f"{where} names a URL or a file; only {ACCEPTED} are accepted.")
+            raise ImportRefused(
+                _("%(where)s names a URL or a file; only %(accepted)s are accepted.")
+                % {"where": where, "accepted": ACCEPTED}
+            )
         if srs_id not in used or srs_id in (-1, 0):
             continue
         epsg = str(organization or "").strip().upper() == "EPSG" and code in ALLOWED_SRIDS
         if not epsg or not (_WKT.match(str(definition or "")) or definition_wkt2):
-            raise ImportRefused(f"{where} is {organization}:{code}; only {ACCEPTED} are accepted.")
+            raise ImportRefused(
+                _("%(where)s is %(crs)s; only %(accepted)s are accepted.")
+                % {"where": where, "crs": f"{organization}:{code}", "accepted": ACCEPTED}
+            )
 
 
 def prj_check(path: Path) -> None:
@@ -141,5 +157,6 @@ def prj_check(path: Path) -> None:
     text = path.read_bytes()[:65536].decode("utf-8", "replace")
     if _REMOTE.search(text) or not _WKT.match(text):
         raise ImportRefused(
-            f"the .prj is not a plain WKT coordinate reference; only {ACCEPTED} are accepted."
+            _("the .prj is not a plain WKT coordinate reference; only %(accepted)s are accepted.")
+            % {"accepted": ACCEPTED}
         )
