@@ -85,7 +85,7 @@ def test_a_mapped_import_creates_drafts_with_unesco_ids_and_inscriptions(people,
     arystan = HeritageSite.objects.get(name_en="Mausoleum of Arystan Bab")
     assert arystan.unesco_id is None
     assert not arystan.designations.exists()  # no inscription given: no designation
-    year_only = [n for n in report.notes if n.field == "unesco_inscribed"]
+    year_only = [n for n in report.notes if n.field == "unesco_inscribed (date_inscribed)"]
     assert [(n.row, n.message) for n in year_only] == [
         (1, "a year only: recorded as 1 January 2003.")
     ]
@@ -117,7 +117,7 @@ def test_an_inscription_date_that_is_not_a_date_is_a_problem_on_its_row(people, 
 
     report = run(path, people["officer_in"], UNESCO_MAPPING)
 
-    assert [(p.row, p.field) for p in report.problems] == [(1, "unesco_inscribed")]
+    assert [(p.row, p.field) for p in report.problems] == [(1, "unesco_inscribed (date_inscribed)")]
     assert "YYYY-MM-DD, DD.MM.YYYY or a year" in report.problems[0].message
     assert not HeritageSite.objects.exists()
     assert not Designation.objects.exists()

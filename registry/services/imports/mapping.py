@@ -137,6 +137,15 @@ def rename(header: Sequence[str], mapping: Mapping | None) -> tuple[list[str | N
     return fields, notes
 
 
+def columns_named(problems: list[Problem], mapping: Mapping | None) -> None:
+    """A problem or note on a mapped field also names the file's column: `name_kk (атауы)`,
+    so the officer finds it in the file."""
+    columns = {t: c for c, t in (mapping or {}).items() if t and t != c.strip()}
+    for problem in problems:
+        if problem.field in columns:
+            problem.field = f"{problem.field} ({columns[problem.field]})"
+
+
 # Names (normalised) that say which field a column is.
 SYNONYMS = {
     "lat": ("latitude", "y", "широта", "ендік", "lat_dd", "y_coord", "coord_y", "point_y"),

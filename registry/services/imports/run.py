@@ -25,7 +25,7 @@ from registry.services.imports.checks import (
     validation_problems,
 )
 from registry.services.imports.columns import ALIASES, KNOWN_COLUMNS, PASSED_OVER
-from registry.services.imports.mapping import Mapping, mapping_check
+from registry.services.imports.mapping import Mapping, columns_named, mapping_check
 from registry.services.imports.readers import read
 from registry.services.imports.report import (
     ImportRefused,
@@ -154,6 +154,7 @@ def sites_import(
             report.accepted, report.created = len(report.created), []
         else:
             report.accepted = len(report.created)
+        columns_named([*report.problems, *report.notes], mapping)
         return report
 
 
