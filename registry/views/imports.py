@@ -168,8 +168,11 @@ def _map_step(request):
         kept = upload_kept(request.POST.get("token", ""), user=request.user)
         with kept.open() as stream:
             preview = file_preview(upload=stream, filename=kept.filename)
-    except (KeptUploadInvalid, ImportRefused) as invalid:
+    except KeptUploadInvalid as invalid:
         error = _("token: %(reason)s") % {"reason": invalid}
+        return _page(request, form=ImportForm(), error=error, status=400)
+    except ImportRefused as refused:  # read at the first step; only if it changed since
+        error = _("file: %(reason)s") % {"reason": refused}
         return _page(request, form=ImportForm(), error=error, status=400)
     suggested = {c: target for c, (target, _why) in preview.suggestions.items()}
     page = {"preview": preview, "filename": kept.filename}
