@@ -13,6 +13,7 @@ from registry.models import (
     ChangeRequest,
     Designation,
     HeritageSite,
+    ImportMapping,
     ProtectionZone,
     RegionAssignment,
     SitePhoto,
@@ -20,6 +21,7 @@ from registry.models import (
     Typology,
 )
 from registry.services.areas import areas_for_location
+from registry.services.imports.mapping import MappingError, mapping_check
 from registry.services.sites import EDITABLE_FIELDS, site_create, site_update
 
 
@@ -146,6 +148,37 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     list_display = ["site", "state", "created_by", "created_at", "decided_by"]
     list_filter = ["state"]
     readonly_fields = ["site", "proposed", "base_version", "created_by", "decided_by"]
+
+
+class ImportMappingForm(forms.ModelForm):
+    def clean_mapping(self):
+        """The same check as an import's: known fields, no field twice, the column named."""
+        mapping = self.cleaned_data["mapping"]
+        if not isinstance(mapping, dict) or not all(
+            isinstance(t, str | None) for t in mapping.values()
+        ):
+            raise forms.ValidationError('{"the file\'s column": "field or null", ...}')
+        try:
+            mapping_check(mapping)
+        except MappingError as error:
+            raise forms.ValidationError(str(error)) from None
+        return mapping
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    """Officers save these from the import page; an administrator may correct or remove one."""
+
+    form = ImportMappingForm
+    list_display = ["name", "updated_by", "updated_at"]
+    search_fields = ["name"]
+    readonly_fields = ["created_by", "updated_by", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Typology)

@@ -2,6 +2,7 @@ from registry.models.access import RegionAssignment
 from registry.models.aggregates import PublicMapVersion, SiteCellCount, SiteCellKey
 from registry.models.areas import AdminArea, RegistrySequence
 from registry.models.changes import ChangeRequest
+from registry.models.imports import ImportMapping
 from registry.models.places import Place
 from registry.models.records import Designation, ProtectionZone, SitePhoto
 from registry.models.sites import HeritageSite, PublicSite, SiteStatusChange, Typology
@@ -11,6 +12,7 @@ __all__ = [
     "ChangeRequest",
     "Designation",
     "HeritageSite",
+    "ImportMapping",
     "Place",
     "ProtectionZone",
     "PublicMapVersion",

@@ -102,3 +102,52 @@ WRITERS = {"csv-lonlat": (csv_lonlat, "sites.csv"), "csv-wkt": (csv_wkt, "sites.
 def write(kind: str, folder: Path, rows=GOOD) -> Path:
     writer, name = WRITERS[kind]
     return writer(folder / name, rows)
+
+
+# A list in UNESCO's own column names (id_no, name_en, date_inscribed, latitude, longitude,
+# short_description_en, criteria_txt, category, states_name_en), to which the ministry's desk
+# added a Kazakh name, Mura's category and significance under Kazakh headings.
+UNESCO_COLUMNS = ["id_no", "name_en", "name_ru", "атауы", "санаты", "маңызы", "date_inscribed",
+                  "latitude", "longitude", "short_description_en", "criteria_txt", "category",
+                  "states_name_en"]  # fmt: skip
+UNESCO_ROWS = [
+    {"id_no": "1103", "name_en": "Mausoleum of Khoja Ahmed Yasawi",
+     "name_ru": "Мавзолей Ходжи Ахмеда Ясави", "атауы": "Қожа Ахмет Ясауи кесенесі",
+     "санаты": "architecture", "маңызы": "international", "date_inscribed": "2003",
+     "latitude": YASAWI[1], "longitude": YASAWI[0],
+     "short_description_en": "The Mausoleum of Khoja Ahmed Yasawi, in the town of Yasi, now"
+     " Turkestan, was built at the time of the ruler Timur (Tamerlane), from 1389 to 1405.",
+     "criteria_txt": "(i)(iii)(iv)", "category": "Cultural", "states_name_en": "Kazakhstan"},
+    {"id_no": "", "name_en": "Mausoleum of Arystan Bab", "name_ru": "Мавзолей Арыстан-Баба",
+     "атауы": "Арыстан баб кесенесі", "санаты": "architecture", "маңызы": "republican",
+     "date_inscribed": "", "latitude": 42.8421, "longitude": 68.3237,
+     "short_description_en": "A mausoleum over the grave of Arystan Bab, teacher of Khoja Ahmed"
+     " Yasawi, near Otrar; rebuilt in 1909 on older foundations.",
+     "criteria_txt": "", "category": "", "states_name_en": "Kazakhstan"},
+]  # fmt: skip
+# What the officer maps them to (UNESCO's category is not Mura's: left out).
+UNESCO_MAPPING = {"id_no": "unesco_id", "name_en": "name_en", "name_ru": "name_ru",
+                  "атауы": "name_kk", "санаты": "category", "маңызы": "significance",
+                  "date_inscribed": "unesco_inscribed", "latitude": "lat", "longitude": "lon",
+                  "short_description_en": "description_en", "criteria_txt": "unesco_criteria",
+                  "category": None, "states_name_en": None}  # fmt: skip
+
+
+def unesco_csv(path: Path, rows=UNESCO_ROWS, columns=UNESCO_COLUMNS) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def unesco_geojson(path: Path, rows=UNESCO_ROWS) -> Path:
+    """The same list as GeoJSON: the point is the feature's geometry, not columns."""
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point",
+                                         "coordinates": [row["longitude"], row["latitude"]]},
+         "properties": {c: v for c, v in row.items() if c not in ("latitude", "longitude")}}
+        for row in rows
+    ]  # fmt: skip
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path

@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from registry.models import HeritageSite
+from registry.models import HeritageSite, ImportMapping
 from tests.factories import HeritageSiteFactory
 
 ADMIN_MODELS = ["heritagesite", "designation", "protectionzone", "adminarea", "typology"]
+ADMIN_MODELS += ["importmapping"]
 
 
 @pytest.fixture
@@ -20,6 +21,19 @@ def admin_client(client, users):
 def test_every_model_has_a_working_admin_list_and_add_form(admin_client, model):
     assert admin_client.get(reverse(f"admin:registry_{model}_changelist")).status_code == 200
     assert admin_client.get(reverse(f"admin:registry_{model}_add")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_import_mapping_to_an_unknown_field_is_refused_naming_the_column(admin_client, users):
+    url = reverse("admin:registry_importmapping_add")
+
+    refused = admin_client.post(url, {"name": "UNESCO list", "mapping": '{"id_no": "unesco"}'})
+    saved = admin_client.post(url, {"name": "UNESCO list", "mapping": '{"id_no": "unesco_id"}'})
+
+    assert "column “id_no”: unknown field “unesco”" in refused.content.decode()
+    assert saved.status_code == 302
+    mapping = ImportMapping.objects.get()
+    assert (mapping.mapping, mapping.created_by) == ({"id_no": "unesco_id"}, users["admin"])
 
 
 @pytest.mark.django_db

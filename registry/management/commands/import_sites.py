@@ -1,12 +1,17 @@
-"""`manage.py import_sites FILE [--dry-run] [--as USERNAME]`: sites from a CSV (lon/lat or wkt
-columns), GeoJSON, GeoPackage or zipped Shapefile, as drafts for review, all or nothing."""
+"""`manage.py import_sites FILE [--dry-run] [--as USERNAME] [--map src=dst,...] [--mapping NAME]
+[--save-mapping NAME]`: sites from a CSV (lon/lat or wkt columns), GeoJSON, GeoPackage or zipped
+Shapefile, as drafts for review, all or nothing. A file's own column names are mapped to Mura's
+fields by --map, a saved mapping (--mapping), or both (--map wins for the columns it names)."""
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.services.imports import ImportRefused, ImportReport, sites_import
+from registry.services.imports.mapping import Mapping, parse_map
+from registry.services.imports.saved import import_mapping_get, import_mapping_save
 
 
 def report_lines(report: ImportReport) -> list[str]:
@@ -32,6 +37,27 @@ class Command(BaseCommand):
             "--repair-polygons", action="store_true",
             help="repair invalid polygons (MakeValid), each listed as a note",
         )  # fmt: skip
+        parser.add_argument(
+            "--map", dest="map_text", metavar="SRC=DST,...",
+            help="the file's column SRC goes to Mura's field DST; SRC= leaves SRC out",
+        )  # fmt: skip
+        parser.add_argument("--mapping", metavar="NAME", help="a saved mapping (by source name)")
+        parser.add_argument(
+            "--save-mapping", metavar="NAME", help="save the mapping used under this name"
+        )
+
+    def _mapping(self, name: str | None, text: str | None) -> Mapping | None:
+        """The saved mapping, with --map's columns over it; CommandError naming what is wrong."""
+        if not name and not text:
+            return None
+        try:
+            mapping = import_mapping_get(name) if name else {}
+            given = parse_map(text) if text else {}
+        except ImportRefused as error:
+            raise CommandError(str(error)) from None
+        keys = {column.strip().casefold() for column in given}
+        mapping = {c: t for c, t in mapping.items() if c.strip().casefold() not in keys}
+        return mapping | given
 
     def handle(self, *args, file: Path, dry_run: bool, username: str | None, **options):
         user = None
@@ -39,6 +65,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=username).first()
             if user is None or not user.has_perm("registry.add_site"):
                 raise CommandError(f"{username} does not exist or may not add sites.")
+        mapping = self._mapping(options["mapping"], options["map_text"])
+        if options["save_mapping"] is not None and mapping is None:
+            raise CommandError("--save-mapping needs --map or --mapping.")
 
         def progress(done: int, rate: float) -> None:
             self.stderr.write(f"{done} rows, {rate:.0f} rows/s")
@@ -49,12 +78,14 @@ class Command(BaseCommand):
                     upload=upload, filename=file.name, user=user, dry_run=dry_run,
                     max_bytes=2**62, progress=progress,
                     progress_every=options["progress_every"],
-                    repair=options["repair_polygons"],
+                    repair=options["repair_polygons"], mapping=mapping,
                 )  # fmt: skip
         except (ImportRefused, OSError) as refused:
             raise CommandError(str(refused)) from None
         for line in report_lines(report):
             self.stdout.write(line)
+        if options["save_mapping"] is not None:
+            self._save(options["save_mapping"], mapping, user)
         if not report.ok:
             raise CommandError(
                 f"{len(report.problems)} problem(s) in {report.rows} rows; nothing was written."
@@ -66,3 +97,10 @@ class Command(BaseCommand):
             f"{' ...' if len(report.created) > 10 else ''}; "
             f"{len(report.duplicates)} possible duplicate(s)."
         )
+
+    def _save(self, name: str, mapping: Mapping, user) -> None:
+        try:
+            import_mapping_save(name=name, mapping=mapping, by=user)
+        except ValidationError as error:
+            raise CommandError(f"--save-mapping {name!r}: {' '.join(error.messages)}") from None
+        self.stdout.write(f"mapping saved as {name.strip()!r}.")

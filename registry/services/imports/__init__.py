@@ -8,6 +8,12 @@ after their first bytes showed the expected format (DESIGN §6); CSV is read by 
 One job per module:
 - `report`: what an import answers (the report, its problems, a refusal) and its limits;
 - `columns`: the column names the importer accepts;
+- `mapping`: a file's own column names mapped to those fields (suggested from names and
+  values, given by the officer or `--map`), applied as the file is read;
+- `saved`: mappings saved by source name, shared by the agency's officers;
+- `acts`: a UNESCO id, a UNESCO inscription or a protection act (designations) from a row;
+- `preview`: the page's first step, a file's columns and first rows, the upload kept for
+  the second step under a signed token;
 - `archive`: the upload copied under a cap into a temporary directory, a Shapefile unzipped;
 - `readers`: CSV and GDAL readers yielding rows;
 - `checks`: a row's fields, the policy on them, likely duplicates;

@@ -9,6 +9,7 @@ passed over without a note.
 """
 
 from registry import exchange
+from registry.services.imports import acts
 
 TEXT_COLUMNS = ["name_kk", "name_ru", "name_en", "description_kk", "description_ru"]
 TEXT_COLUMNS += ["description_en", "category", "significance", "period", "condition"]
@@ -20,5 +21,6 @@ NAME_COLUMNS = ("name_kk", "name_ru", "name_en")
 # short names and older cut names ("significan").
 ALIASES = exchange.import_names()
 KNOWN_COLUMNS = {*TEXT_COLUMNS, *YEAR_COLUMNS, "typology", *GEOMETRY_COLUMNS}
+KNOWN_COLUMNS |= {*acts.ID_COLUMNS, *acts.TARGETS}  # UNESCO and Wikidata ids, designations
 # In a file, computed by Mura: passed over without a note.
 PASSED_OVER = exchange.derived_names() | set(exchange.FORMAT_NAMES)

@@ -3,6 +3,7 @@ GeoJSON, GeoPackage and Shapefile by GDAL (pyogrio), after their first bytes sho
 
 import csv
 import io
+import itertools
 import math
 import re
 import warnings
@@ -18,8 +19,8 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, WKBWrite
 from heritage.gdal_offline import gdal_network_off
 from registry.geometry import ALLOWED_SRIDS, WGS84
 from registry.services.imports.archive import unzip
-from registry.services.imports.columns import ALIASES
 from registry.services.imports.crs import geojson_srid, gpkg_check, prj_check
+from registry.services.imports.mapping import Mapping, rename
 from registry.services.imports.report import ImportRefused, Problem, Row
 
 DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp.zip": "ESRI Shapefile"}
@@ -39,14 +40,37 @@ MAGIC = {
 }
 
 
-def read(path: Path, fmt: str, directory: Path) -> Read:
+def read(path: Path, fmt: str, directory: Path, mapping: Mapping | None = None) -> Read:
+    """`mapping` renames the file's columns (mapping.rename) before any row is made."""
     if fmt == "csv":
-        return (*read_csv(path), [])
-    if fmt == "shp.zip":
-        shp = unzip(path, directory)
-        prj_check(shp.with_suffix(".prj"))
-        return read_gis(shp, fmt)
-    return read_gis(path, fmt)
+        return read_csv(path, mapping)
+    return read_gis(_layer(path, fmt, directory), fmt, mapping)
+
+
+def _layer(path: Path, fmt: str, directory: Path) -> Path:
+    if fmt != "shp.zip":
+        return path
+    shp = unzip(path, directory)
+    prj_check(shp.with_suffix(".prj"))
+    return shp
+
+
+def read_head(path: Path, fmt: str, directory: Path, limit: int) -> tuple[list[str], list[list]]:
+    """(the file's own column names, its first `limit` rows' values in that order), read with
+    the same safety as an import; the geometry is left out (a GIS layer's own, not a column)."""
+    if fmt == "csv":
+        text, dialect = _csv_text(path)
+        records = _csv_records(text, dialect)
+        header = [c.strip() for c in next(records, (0, []))[1]]
+        return header, [record for _number, record in itertools.islice(records, limit)]
+    _info, meta, _geometries, data = _gdal_read(
+        _layer(path, fmt, directory), fmt, max_features=limit, read_geometry=False
+    )
+    columns = range(len(meta["fields"]))
+    rows = [
+        [_plain(data[i][index]) for i in columns] for index in range(len(data[0]) if data else 0)
+    ]
+    return [str(name) for name in meta["fields"]], rows
 
 
 def _epsg(crs: str | None) -> int:
@@ -81,7 +105,8 @@ def _before_gdal(path: Path, fmt: str) -> None:
         gpkg_check(path)
 
 
-def read_gis(path: Path, fmt: str) -> Read:
+def _gdal_read(path: Path, fmt: str, **options) -> tuple:
+    """(layer info, meta, geometries, data) from pyogrio, once the file passed our checks."""
     _before_gdal(path, fmt)
     import pyogrio  # here, not at the top: a web worker that never imports starts 13 MB smaller
 
@@ -99,20 +124,26 @@ def read_gis(path: Path, fmt: str) -> Read:
             info = pyogrio.read_info(path)
             if info.get("driver") != DRIVERS[fmt] or not info.get("geometry_type"):
                 raise ImportRefused(f"the file is not a {DRIVERS[fmt]} layer with geometries.")
-            srid = _epsg(info.get("crs"))
-            meta, _fids, geometries, data = pyogrio.raw.read(path, force_2d=True)
+            _epsg(info.get("crs"))
+            meta, _fids, geometries, data = pyogrio.raw.read(path, force_2d=True, **options)
         except gdal_errors as error:
             message = f"the file cannot be read as {DRIVERS[fmt]} ({error})."
             raise ImportRefused(message) from None
-    columns = [ALIASES.get(str(name).lower(), str(name)) for name in meta["fields"]]
+    return info, meta, geometries, data
+
+
+def read_gis(path: Path, fmt: str, mapping: Mapping | None = None) -> Read:
+    info, meta, geometries, data = _gdal_read(path, fmt)
+    srid = _epsg(info.get("crs"))
+    columns, notes = rename([str(name) for name in meta["fields"]], mapping)
     count = len(geometries)
-    notes = []
     if re.search(r"[ZM]$", str(info.get("geometry_type") or "")):
         notes.append(Problem(None, "location", f"{info['geometry_type']}: {DROPPED}"))
 
     def rows() -> Iterator[Row]:
         for index, wkb in enumerate(geometries):
-            row = Row(index + 1, {c: _plain(data[i][index]) for i, c in enumerate(columns)})
+            values = {c: _plain(data[i][index]) for i, c in enumerate(columns) if c is not None}
+            row = Row(index + 1, values)
             if wkb is None:
                 row.geometry_problem = "is missing."
             else:
@@ -122,7 +153,7 @@ def read_gis(path: Path, fmt: str) -> Read:
                     row.geometry_problem = _unreadable(memoryview(wkb))
             yield row
 
-    return columns, count, rows(), notes
+    return [c for c in columns if c is not None], count, rows(), notes
 
 
 def _rings(geometry: OGRGeometry) -> Iterator:
@@ -221,8 +252,8 @@ def _csv_records(text: str, dialect: dict) -> Iterator[tuple[int, list[str]]]:
         number += 1
 
 
-def _csv_row(number: int, record: list[str], columns: list[str]) -> Row:
-    row = Row(number, dict(zip(columns, record, strict=False)))
+def _csv_row(number: int, record: list[str], columns: list[str | None]) -> Row:
+    row = Row(number, {c: v for c, v in zip(columns, record, strict=False) if c is not None})
     if len(record) != len(columns):
         row.problems.append(Problem(number, "", (
             f"has {len(record)} fields; the header has {len(columns)}: a quote or a delimiter"
@@ -239,9 +270,7 @@ def _csv_row(number: int, record: list[str], columns: list[str]) -> Row:
     return row
 
 
-def read_csv(path: Path) -> tuple[list[str], int, Iterator[Row]]:
-    """RFC 4180: fields quoted with ", a quote inside doubled, line breaks inside quotes; an
-    optional UTF-8 BOM. Every row must have the header's number of fields."""
+def _csv_text(path: Path) -> tuple[str, dict]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -250,8 +279,15 @@ def read_csv(path: Path) -> tuple[list[str], int, Iterator[Row]]:
     dialect |= {"doublequote": True, "strict": True, "quoting": csv.QUOTE_MINIMAL}
     # A field may be as long as the file; long ones are reported by row and column.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    return text, dialect
+
+
+def read_csv(path: Path, mapping: Mapping | None = None) -> Read:
+    """RFC 4180: fields quoted with ", a quote inside doubled, line breaks inside quotes; an
+    optional UTF-8 BOM. Every row must have the header's number of fields."""
+    text, dialect = _csv_text(path)
     header = next(_csv_records(text, dialect), (0, []))[1]
-    columns = [ALIASES.get(c.strip().lower(), c.strip()) for c in header]
+    columns, notes = rename(header, mapping)
     if twice := sorted({c for c in columns if c and columns.count(c) > 1}):
         raise ImportRefused(f"the CSV names {', '.join(twice)} more than once.")
     if not ({"lon", "lat"} <= set(columns) or "wkt" in columns):
@@ -263,4 +299,4 @@ def read_csv(path: Path) -> tuple[list[str], int, Iterator[Row]]:
             if number:
                 yield _csv_row(number, record, columns)
 
-    return columns, count, rows()
+    return [c for c in columns if c is not None], count, rows(), notes

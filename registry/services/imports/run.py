@@ -16,6 +16,7 @@ from registry.geometry import WGS84
 from registry.models import Typology
 from registry.roles import is_administrator, regions_of
 from registry.services.areas import areas_for_location
+from registry.services.imports.acts import designations_create, row_extras
 from registry.services.imports.archive import import_format, upload_saved
 from registry.services.imports.checks import (
     duplicates,
@@ -24,6 +25,7 @@ from registry.services.imports.checks import (
     validation_problems,
 )
 from registry.services.imports.columns import ALIASES, KNOWN_COLUMNS, PASSED_OVER
+from registry.services.imports.mapping import Mapping, columns_named, mapping_check
 from registry.services.imports.readers import read
 from registry.services.imports.report import (
     ImportRefused,
@@ -71,6 +73,8 @@ class _Importer:
             self.report.problems.extend(row.problems)
             return
         fields, problems = row_fields(row, self.typologies, repair=self.repair)
+        ids, designations, more = row_extras(row)
+        fields, problems = fields | ids, problems + more
         if problems:
             self.report.problems.extend(problems)
             return
@@ -80,9 +84,9 @@ class _Importer:
             return
         try:
             with transaction.atomic():
-                site = site_create(
-                    fields=fields, created_by=self.user, reason=f"imported from {self.source}"
-                )
+                reason = f"imported from {self.source}"
+                site = site_create(fields=fields, created_by=self.user, reason=reason)
+                designations_create(site=site, acts=designations, by=self.user, reason=reason)
         except ValidationError as error:
             self.report.problems.extend(validation_problems(error, row.number))
             return
@@ -109,6 +113,7 @@ def sites_import(
     progress: Callable[[int, float], None] | None = None,
     progress_every: int = 500,
     repair: bool = False,
+    mapping: Mapping | None = None,
 ) -> ImportReport:
     """Import the sites of `upload` (a binary stream) as drafts by `user`, all or nothing.
 
@@ -117,12 +122,14 @@ def sites_import(
     Whole-file problems raise ImportRefused; row problems are in the report, and then nothing
     is written. `progress(rows_done, rows_per_second)` is called every `progress_every` rows.
     `repair`: invalid polygons are repaired (MakeValid) with a note, instead of reported.
+    `mapping`: {the file's column: a field, or None to leave it out} (mapping.py).
     """
     fmt = import_format(filename=filename)
+    mapping_check(mapping or {})
     report = ImportReport(dry_run=dry_run)
     cap = max_upload_bytes() if max_bytes is None else max_bytes
     with upload_saved(upload, fmt, cap=cap) as (path, directory):
-        columns, count, rows, notes = read(path, fmt, directory)
+        columns, count, rows, notes = read(path, fmt, directory, mapping)
         report.notes += notes
         if max_rows is not None and count > max_rows:
             raise ImportRefused(
@@ -149,6 +156,7 @@ def sites_import(
             report.accepted, report.created = len(report.created), []
         else:
             report.accepted = len(report.created)
+        columns_named([*report.problems, *report.notes], mapping)
         return report
 
 
