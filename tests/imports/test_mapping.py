@@ -2,9 +2,11 @@
 left out, bad mappings, saved mappings, and the command's --map / --mapping."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import translation
 
 from registry.models import Designation, HeritageSite, ImportMapping
@@ -238,3 +240,46 @@ def test_the_command_refuses_a_bad_map_naming_the_column(people, tmp_path):
 
     with pytest.raises(CommandError, match="column “latitude”: unknown field “latitud”"):
         call_command("import_sites", str(path), "--map", "latitude=latitud")
+
+
+def test_mura_column_names_are_read_in_any_case_without_a_mapping(people, tmp_path):
+    path = tmp_path / "upper.csv"
+    path.write_text(
+        "NAME_KK,Category,SIGNIF,LON,Lat\nОтырар қалашығы,archaeology,republican,68.3005,42.8514\n",
+        encoding="utf-8",
+    )
+
+    report = run(path, people["officer_in"])
+
+    assert report.ok, report.problems
+    assert not [n for n in report.notes if "unknown" in n.message], report.notes
+    site = HeritageSite.objects.get()
+    assert (site.name_kk, site.significance) == ("Отырар қалашығы", "republican")
+    assert site.location.coords == pytest.approx((68.3005, 42.8514))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_saving_one_new_name_at_once_end_with_one_mapping():
+    """The other officer's insert is not committed when this save looks for the name: this
+    save's insert waits on the unique index, fails once the other commits, and replaces."""
+    inserted, release = threading.Event(), threading.Event()
+
+    def other_officer():
+        try:
+            with transaction.atomic():
+                ImportMapping.objects.create(name="Survey 2025", mapping={"x": "lon"})
+                inserted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=other_officer)
+    other.start()
+    inserted.wait(10)
+    threading.Timer(0.5, release.set).start()  # commits while this save waits on the index
+    saved = import_mapping_save(name="survey 2025", mapping={"x": "lat"}, by=None)
+    other.join()
+
+    assert ImportMapping.objects.count() == 1
+    assert import_mapping_get("SURVEY 2025") == {"x": "lat"}
+    assert saved.name == "survey 2025"

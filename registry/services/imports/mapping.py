@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from registry import exchange
 from registry.models import Designation, HeritageSite
 from registry.services.imports import acts
-from registry.services.imports.columns import ALIASES
+from registry.services.imports.columns import ALIASES, GEOMETRY_COLUMNS
 from registry.services.imports.report import ImportRefused, Problem
 
 Mapping = dict[str, str | None]
@@ -117,7 +117,7 @@ def rename(header: Sequence[str], mapping: Mapping | None) -> tuple[list[str | N
     for raw in header:
         name = str(raw).strip()
         mapped = _key(name) in given
-        field = (given[_key(name)] or None) if mapped else ALIASES.get(name.lower(), name)
+        field = (given[_key(name)] or None) if mapped else _own_name(name)
         if field is None:
             ignored.append(name)
         elif field in came_from and (mapped or came_from[field][1]) and came_from[field][0] != name:
@@ -135,6 +135,13 @@ def rename(header: Sequence[str], mapping: Mapping | None) -> tuple[list[str | N
     if missing := [c for c in (mapping or {}) if _key(c) not in present]:
         notes.append(Problem(None, ", ".join(missing), _("mapped, but not in the file.")))
     return fields, notes
+
+
+def _own_name(name: str) -> str:
+    """An unmapped column's field: Mura's exchange and geometry names in any case (`LAT`,
+    `Name_KK`, `SIGNIF`), else the name as it is (reported as unknown)."""
+    lower = name.lower()
+    return ALIASES.get(lower) or (lower if lower in GEOMETRY_COLUMNS else name)
 
 
 def columns_named(problems: list[Problem], mapping: Mapping | None) -> None:

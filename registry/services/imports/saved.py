@@ -2,7 +2,7 @@
 officers (registry.models.ImportMapping says why), found by name regardless of case."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from registry.models import ImportMapping
@@ -20,17 +20,24 @@ def import_mapping_get(name: str) -> Mapping:
     return mapping
 
 
-@transaction.atomic
 def import_mapping_save(
     *, name: str, mapping: Mapping, by: AbstractBaseUser | None
 ) -> ImportMapping:
-    """Save `mapping` as source `name`, replacing the one of that name (any case)."""
+    """Save `mapping` as source `name`, replacing the one of that name (any case). Two officers
+    saving one new name at once: the second insert meets the unique name, and replaces."""
     mapping_check(mapping)
-    name = name.strip()
+    try:
+        return _save(name.strip(), mapping, by)
+    except IntegrityError:
+        return _save(name.strip(), mapping, by)  # the other one's row now exists: locked, replaced
+
+
+@transaction.atomic
+def _save(name: str, mapping: Mapping, by: AbstractBaseUser | None) -> ImportMapping:
     saved = ImportMapping.objects.select_for_update().filter(name__iexact=name).first()
     if saved is None:
         saved = ImportMapping(created_by=by)
     saved.name, saved.mapping, saved.updated_by = name, dict(mapping), by
-    saved.full_clean()
+    saved.full_clean(validate_constraints=False)  # the database's unique index decides
     saved.save()
     return saved
