@@ -18,9 +18,10 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, WKBWrite
 from heritage.gdal_offline import gdal_network_off
 from registry.geometry import ALLOWED_SRIDS, WGS84
 from registry.services.imports.archive import unzip
-from registry.services.imports.columns import ALIASES
+from registry.services.imports.columns import NAMES
 from registry.services.imports.crs import geojson_srid, gpkg_check, prj_check
 from registry.services.imports.report import ImportRefused, Problem, Row
+from registry.services.imports.restore import restored
 
 DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp.zip": "ESRI Shapefile"}
 
@@ -43,9 +44,11 @@ def read(path: Path, fmt: str, directory: Path) -> Read:
     if fmt == "csv":
         return (*read_csv(path), [])
     if fmt == "shp.zip":
-        shp = unzip(path, directory)
+        shp, truncated = unzip(path, directory)
         prj_check(shp.with_suffix(".prj"))
-        return read_gis(shp, fmt)
+        columns, count, rows, notes = read_gis(shp, fmt)
+        rows, more = restored(rows, truncated)
+        return columns, count, rows, notes + more
     return read_gis(path, fmt)
 
 
@@ -104,7 +107,7 @@ def read_gis(path: Path, fmt: str) -> Read:
         except gdal_errors as error:
             message = f"the file cannot be read as {DRIVERS[fmt]} ({error})."
             raise ImportRefused(message) from None
-    columns = [ALIASES.get(str(name).lower(), str(name)) for name in meta["fields"]]
+    columns = [NAMES.get(str(name).lower(), str(name)) for name in meta["fields"]]
     count = len(geometries)
     notes = []
     if re.search(r"[ZM]$", str(info.get("geometry_type") or "")):
@@ -114,7 +117,7 @@ def read_gis(path: Path, fmt: str) -> Read:
         for index, wkb in enumerate(geometries):
             row = Row(index + 1, {c: _plain(data[i][index]) for i, c in enumerate(columns)})
             if wkb is None:
-                row.geometry_problem = "is missing."
+                row.geometry_problem, row.geometry_missing = "is missing.", True
             else:
                 try:
                     row.geometry = GEOSGeometry(memoryview(wkb), srid=srid)
@@ -183,6 +186,7 @@ def _csv_geometry(row: Row) -> None:
             row.geometry = Point(float(values["lon"]), float(values["lat"]), srid=srid)
         else:
             row.geometry_problem = "is missing (give lon and lat, or wkt)."
+            row.geometry_missing = True
     except (ValueError, TypeError, GEOSException):
         row.geometry_problem = "lon and lat must be numbers; wkt must be valid WKT."
 
@@ -251,7 +255,7 @@ def read_csv(path: Path) -> tuple[list[str], int, Iterator[Row]]:
     # A field may be as long as the file; long ones are reported by row and column.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     header = next(_csv_records(text, dialect), (0, []))[1]
-    columns = [ALIASES.get(c.strip().lower(), c.strip()) for c in header]
+    columns = [NAMES.get(c.strip().lower(), c.strip()) for c in header]
     if twice := sorted({c for c in columns if c and columns.count(c) > 1}):
         raise ImportRefused(f"the CSV names {', '.join(twice)} more than once.")
     if not ({"lon", "lat"} <= set(columns) or "wkt" in columns):
