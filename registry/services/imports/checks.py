@@ -22,7 +22,7 @@ from registry.services.imports.text import hidden_characters, plain_text
 DUPLICATE_RADIUS_M = 500
 DUPLICATE_SIMILARITY = 0.4
 # What an empty cell sets, by column type; texts and choices: "".
-EMPTY = {exchange.ARRAY: [], exchange.BOOL: False}
+EMPTY = {exchange.ARRAY: [], exchange.BOOL: False, exchange.INT: None, exchange.DATE: None}
 
 
 def row_fields(
