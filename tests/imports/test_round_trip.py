@@ -4,9 +4,13 @@ row from an older export is refused; a public export never moves a sensitive sit
 Shapefile's cut values come back whole from its truncated.csv, and are never shortened."""
 
 import datetime
+import json
+import zipfile
 
+import numpy as np
+import pyogrio
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -410,3 +414,29 @@ def test_the_operator_cannot_propose_a_change_without_a_person(published, tmp_pa
     assert problems(report) == [(1, "registry_number", (
         "a change to a published site is proposed by a person: import with --as USERNAME."
     ))]  # fmt: skip
+
+
+def test_a_boundary_drawn_in_a_utm_zone_is_proposed_in_lon_lat(officer, published, tmp_path):
+    """A surveyor's Shapefile (UTM 42N) naming the site by its Shapefile column: its polygon
+    becomes the proposed boundary, in lon/lat as the record holds it; the point is kept."""
+    drawn = Polygon.from_bbox((68.268, 43.295, 68.274, 43.300))
+    drawn.srid = 4326
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    pyogrio.raw.write(
+        folder / "sites.shp", np.array([drawn.transform(32642, clone=True).wkb.tobytes()]),
+        [np.array([published.registry_number], dtype=object)], ["reg_number"],
+        driver="ESRI Shapefile", geometry_type="Polygon", crs="EPSG:32642",
+    )  # fmt: skip
+    path = tmp_path / "survey.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for part in folder.iterdir():
+            zf.write(part, part.name)
+
+    report = run(path, officer)
+
+    assert problems(report) == []
+    (request,) = ChangeRequest.objects.all()
+    assert list(request.proposed) == ["boundary"]
+    proposed = GEOSGeometry(json.dumps(request.proposed["boundary"]), srid=4326)
+    assert proposed.equals_exact(MultiPolygon(drawn, srid=4326), 1e-7)

@@ -10,15 +10,11 @@ a row keeps them under their full names: the privacy guard reads the generalisat
 
 from registry import exchange
 
-TEXT_COLUMNS = ["name_kk", "name_ru", "name_en", "description_kk", "description_ru"]
-TEXT_COLUMNS += ["description_en", "category", "significance", "period", "condition"]
-TEXT_COLUMNS += ["sensitivity", "dating_note", "wikidata_id"]
 YEAR_COLUMNS = ["date_from", "date_to"]
-GEOMETRY_COLUMNS = {"lon", "lat", "wkt", "srid"}
+GEOMETRY_COLUMNS = set(exchange.GEOMETRY_NAMES)  # lon, lat (CSV), or wkt with srid
 NAME_COLUMNS = ("name_kk", "name_ru", "name_en")
 # The columns that set a site's field, each read through `exchange.parse`.
 FIELDS = [c for c in exchange.COLUMNS if c.on_import == exchange.FIELD]
-KEYS = [c.name for c in exchange.COLUMNS if c.on_import == exchange.KEY]
 # Every accepted name (lower case) -> the field: full names, Shapefile (DBF, <= 10 characters)
 # short names and older cut names ("significan").
 ALIASES = exchange.import_names()

@@ -197,16 +197,22 @@ def _lonlat(geometry: GEOSGeometry) -> GEOSGeometry:
     return geometry.transform(WGS84, clone=True)
 
 
+def _lonlat_value(name: str, value: object) -> object:
+    """A geometry in lon/lat (a boundary as a MultiPolygon), as the record holds it: what a
+    change request stores is GeoJSON, which has no other coordinate system."""
+    if name not in ("location", "boundary") or value is None:
+        return value
+    value = _lonlat(value)
+    return MultiPolygon(value, srid=WGS84) if value.geom_type == "Polygon" else value
+
+
 def _differs(site: HeritageSite, name: str, value: object) -> bool:
     current = getattr(site, name)
     if name == "location":
-        return not _lonlat(value).equals_exact(current, SAME_POINT)
+        return not value.equals_exact(current, SAME_POINT)
     if name == "boundary":
         if value is None or current is None:
             return value is not current
-        value = _lonlat(value)
-        if value.geom_type == "Polygon":
-            value = MultiPolygon(value, srid=WGS84)
         return not value.equals_exact(current, SAME_BOUNDARY)
     if name == "typology":
         return getattr(current, "pk", None) != getattr(value, "pk", None)
@@ -216,7 +222,8 @@ def _differs(site: HeritageSite, name: str, value: object) -> bool:
 
 
 def changes(site: HeritageSite, fields: dict) -> dict:
-    """The fields whose values differ from the record's."""
+    """The fields whose values differ from the record's (geometries in lon/lat)."""
+    fields = {name: _lonlat_value(name, value) for name, value in fields.items()}
     return {name: value for name, value in fields.items() if _differs(site, name, value)}
 
 
