@@ -125,20 +125,20 @@ def kept(row: Row, site: HeritageSite, fields: dict, *, public_file: bool) -> li
 
 def _location_kept(row: Row, site: HeritageSite, fields: dict, *, public_file: bool) -> str:
     """Why the row's point is not taken as the site's location, else ""."""
-    kept = _("the site keeps its exact location.")
+    keeps = _("the site keeps its exact location.")
     withheld = row.values.get("geometry_withheld")
     try:
         if withheld is not None and exchange.parse(exchange.column("geometry_withheld"), withheld):
-            return _("withheld in this file (a public export): %(kept)s") % {"kept": kept}
+            return _("withheld in this file (a public export): %(keeps)s") % {"keeps": keeps}
     except ValueError:
         pass
     generalisation = str(row.values.get("location_generalisation") or "").strip()
     if public_file and generalisation and generalisation != GENERALISATION["S0"]:
-        message = _("this file is a public export, its point generalised (%(how)s): %(kept)s")
-        return message % {"how": generalisation, "kept": kept}
+        message = _("this file is a public export, its point generalised (%(how)s): %(keeps)s")
+        return message % {"how": generalisation, "keeps": keeps}
     point = fields.get("location")
     if point is None:
-        return _("no point in this row: %(kept)s") % {"kept": kept} if row.geometry_missing else ""
+        return _("no point in this row: %(keeps)s") % {"keeps": keeps} if row.geometry_missing else ""
     point = _lonlat(point)
     public = site.public_location
     if (
@@ -147,8 +147,8 @@ def _location_kept(row: Row, site: HeritageSite, fields: dict, *, public_file: b
         and point.equals_exact(public, SAME_PUBLIC_POINT)
         and not point.equals_exact(site.location, SAME_POINT)
     ):  # a public export whose columns were cut: the point is the public cell's centre
-        message = _("is this site's public, generalised point (%(how)s): %(kept)s")
-        return message % {"how": GENERALISATION[site.sensitivity], "kept": kept}
+        message = _("is this site's public, generalised point (%(how)s): %(keeps)s")
+        return message % {"how": GENERALISATION[site.sensitivity], "keeps": keeps}
     return ""
 
 
