@@ -138,7 +138,8 @@ def _location_kept(row: Row, site: HeritageSite, fields: dict, *, public_file: b
         return message % {"how": generalisation, "keeps": keeps}
     point = fields.get("location")
     if point is None:
-        return _("no point in this row: %(keeps)s") % {"keeps": keeps} if row.geometry_missing else ""
+        missing = row.geometry_missing
+        return _("no point in this row: %(keeps)s") % {"keeps": keeps} if missing else ""
     point = _lonlat(point)
     public = site.public_location
     if (
