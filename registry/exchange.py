@@ -24,6 +24,9 @@ TEXT, INT, DATE, BOOL, CHOICE, GEOMETRY, ARRAY = (
 # What the importer does with a column.
 FIELD = "field"  # sets the site's field
 KEY = "key"  # names an existing site (registry number, draft reference)
+# The record's version when it was exported: a row from an older version is refused, so a
+# file cannot undo an edit made since (optimistic locking, as the site form).
+VERSION = "version"
 DERIVED = "derived"  # computed by Mura (region, status...): accepted in a file, never read
 
 
@@ -32,7 +35,8 @@ class Access(IntEnum):
 
     PUBLIC = 0  # everyone: the public projection
     EXACT = 1  # full records: regional staff and holders of an exact-location grant
-    STAFF = 2  # regional staff only (a draft reference counts unpublished work)
+    STAFF = 2  # regional staff only (a draft reference counts unpublished work; a version
+    # is what a re-import checks)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("boundary", "boundary", "boundary", GEOMETRY, EXACT, path="export_boundary"),
     Column("status", "status", "status", CHOICE, EXACT, DERIVED),
     Column("draft_reference", "draft_reference", "draft_ref", TEXT, STAFF, KEY),
+    Column("version", "version", "version", INT, STAFF, VERSION),
     # Computed for every row (not read from the database).
     Column("location_generalisation", "location_generalisation", "generalis", TEXT, PUBLIC,
            DERIVED),

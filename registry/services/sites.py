@@ -76,6 +76,14 @@ def site_create(
     return _save(site, by=created_by, reason=reason or "created")
 
 
+def site_fields_check(*, site: HeritageSite, fields: dict) -> None:
+    """The ValidationError `site_update` would raise for `fields` on `site`, without saving:
+    a change request is checked when it is proposed, not first at its review."""
+    candidate = HeritageSite.objects.get(pk=site.pk)
+    _apply(candidate, fields)
+    candidate.full_clean()
+
+
 @transaction.atomic
 def site_update(
     *, site: HeritageSite, expected_version: int, fields: dict, by: AbstractBaseUser, reason: str

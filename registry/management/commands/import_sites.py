@@ -1,7 +1,9 @@
 """`manage.py import_sites FILE [--dry-run] [--as USERNAME] [--map src=dst,...] [--mapping NAME]
 [--save-mapping NAME]`: sites from a CSV (lon/lat or wkt columns), GeoJSON, GeoPackage or zipped
 Shapefile, as drafts for review, all or nothing. A file's own column names are mapped to Mura's
-fields by --map, a saved mapping (--mapping), or both (--map wins for the columns it names)."""
+fields by --map, a saved mapping (--mapping), or both (--map wins for the columns it names).
+A row naming a registered site (Mura's own exports) changes it: a change request for a
+published site (proposed by USERNAME, decided by a reviewer), a draft edited directly."""
 
 from pathlib import Path
 
@@ -22,7 +24,36 @@ def report_lines(report: ImportReport) -> list[str]:
         f"({d.distance_m:.0f} m, similarity {d.similarity:.2f})"
         for d in report.duplicates
     ]
+    lines += [
+        f"change: row {c.row} {c.reference}\t{', '.join(c.fields)}\t"
+        + ("draft edited" if c.draft else f"change request #{c.request or '-'}")
+        for c in report.changes
+    ]
     return lines
+
+
+def _sites(n: int, what: str = "site") -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def summary(report: ImportReport) -> str:
+    """What was, or would be, written: new drafts, change requests, drafts edited."""
+    imported, proposed, edited = (
+        ("would import", "would propose", "would edit")
+        if report.dry_run
+        else ("imported", "proposed", "edited")
+    )
+    created = ", ".join(report.created[:10]) + (" ..." if len(report.created) > 10 else "")
+    parts = [
+        f"{imported} {report.new} of {report.rows} rows as new drafts"
+        + (f": {created}" if created else "")
+    ]
+    if report.proposed:
+        parts.append(f"{proposed} changes to {_sites(len(report.proposed))} for review")
+    if report.edited:
+        parts.append(f"{edited} {_sites(len(report.edited), 'draft')}")
+    parts.append(f"{len(report.duplicates)} possible duplicate(s).")
+    return "; ".join(parts)
 
 
 class Command(BaseCommand):
@@ -31,7 +62,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-        parser.add_argument("--as", dest="username", help="the officer the drafts belong to")
+        parser.add_argument(
+            "--as", dest="username",
+            help="the officer the drafts belong to, who proposes the changes",
+        )  # fmt: skip
         parser.add_argument("--progress-every", type=int, default=500, metavar="N")
         parser.add_argument(
             "--repair-polygons", action="store_true",
@@ -90,13 +124,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(report.problems)} problem(s) in {report.rows} rows; nothing was written."
             )
-        verb = "would import" if dry_run else "imported"
-        self.stdout.write(
-            f"{verb} {report.accepted} of {report.rows} rows as drafts"
-            f"{'' if dry_run else ': ' + ', '.join(report.created[:10])}"
-            f"{' ...' if len(report.created) > 10 else ''}; "
-            f"{len(report.duplicates)} possible duplicate(s)."
-        )
+        self.stdout.write(summary(report))
 
     def _save(self, name: str, mapping: Mapping, user) -> None:
         try:

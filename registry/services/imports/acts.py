@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry import exchange
 from registry.models import Designation, HeritageSite
 from registry.services.imports.report import Problem, Row
 
@@ -36,7 +35,6 @@ ACT_TARGETS = {
     "act_criteria": gettext_lazy("Protection act: criteria"),
 }
 # The site's own fields read here (exchange columns the importer did not read before).
-ID_COLUMNS = ("unesco_id", "wikidata_id")
 TARGETS = {**UNESCO_TARGETS, **ACT_TARGETS}
 # A designation's model field -> the column it came from, per kind of act.
 UNESCO_FIELDS = {"act_date": "unesco_inscribed", "criteria": "unesco_criteria"}
@@ -113,27 +111,6 @@ def row_acts(row: Row) -> tuple[list[dict], list[Problem]]:
         else:
             acts.append(act | {"scheme": scheme})
     return acts, problems
-
-
-def row_ids(row: Row) -> tuple[dict, list[Problem]]:
-    """The site's UNESCO id (a whole number, as UNESCO's `id_no`) and Wikidata id (checked by
-    the model: Q and digits)."""
-    fields, problems = {}, []
-    if unesco := _given(row.values, "unesco_id"):
-        try:
-            fields["unesco_id"] = exchange.parse(exchange.column("unesco_id"), unesco)
-        except ValueError:
-            problems.append(Problem(row.number, "unesco_id", _("must be a whole number.")))
-    if wikidata := _given(row.values, "wikidata_id"):
-        fields["wikidata_id"] = wikidata
-    return fields, problems
-
-
-def row_extras(row: Row) -> tuple[dict, list[dict], list[Problem]]:
-    """(the site's id fields, its designations, problems): what this module reads of a row."""
-    ids, problems = row_ids(row)
-    designations, more = row_acts(row)
-    return ids, designations, problems + more
 
 
 def designations_create(

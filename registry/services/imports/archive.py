@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from registry.services.exports import TRUNCATED
 from registry.services.imports.report import MB, ImportRefused, setting
 
 FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
@@ -39,9 +40,10 @@ def copy_capped(source: BinaryIO, target: Path, *, cap: int, what: str) -> int:
     return written
 
 
-def unzip(archive: Path, directory: Path) -> Path:
+def unzip(archive: Path, directory: Path) -> tuple[Path, Path | None]:
     """The one .shp of a zipped Shapefile, extracted by us: no absolute paths, no `..`, no links,
-    a capped member count and total size (counted as written, not as the archive claims)."""
+    a capped member count and total size (counted as written, not as the archive claims); and
+    Mura's truncated.csv if the archive has one (read by Python, never by GDAL), else None."""
     max_members, cap = (
         setting("MURA_IMPORT_ZIP_MEMBERS", 32),
         setting("MURA_IMPORT_ZIP_BYTES", 200 * MB),
@@ -58,7 +60,7 @@ def unzip(archive: Path, directory: Path) -> Path:
             raise ImportRefused(f"the archive unpacks to more than {cap // MB} MB.")
         target = directory / "shp"
         target.mkdir()
-        shps, total = [], 0
+        shps, total, truncated = [], 0, None
         for member in members:
             name = member.filename.replace("\\", "/")
             path = PurePosixPath(name)
@@ -66,6 +68,10 @@ def unzip(archive: Path, directory: Path) -> Path:
             if path.is_absolute() or ".." in path.parts or ":" in name or is_link:
                 raise ImportRefused(f"unsafe path in the archive: {name!r}.")
             suffix = path.suffix.lower()
+            if path.name.lower() == TRUNCATED and truncated is None:
+                truncated = target / TRUNCATED  # our name: no .shp part is called so
+                total += _extract(zf, member, truncated, cap=cap - total)
+                continue
             if (
                 suffix not in SHAPEFILE_PARTS
                 or path.parts[0] == "__MACOSX"
@@ -76,14 +82,18 @@ def unzip(archive: Path, directory: Path) -> Path:
             local = target / f"{_flat_name(path)}{suffix}"
             if suffix == ".shp":
                 shps.append(local)
-            try:
-                with zf.open(member) as source:
-                    total += copy_capped(source, local, cap=cap - total, what="the archive")
-            except (RuntimeError, NotImplementedError, zipfile.BadZipFile, EOFError) as error:
-                raise ImportRefused(f"cannot unpack {name!r} ({error}).") from None
+            total += _extract(zf, member, local, cap=cap - total)
         if len(shps) != 1:
             raise ImportRefused(f"the archive must hold exactly one .shp file, not {len(shps)}.")
-        return shps[0]
+        return shps[0], truncated
+
+
+def _extract(zf: zipfile.ZipFile, member: zipfile.ZipInfo, local: Path, *, cap: int) -> int:
+    try:
+        with zf.open(member) as source:
+            return copy_capped(source, local, cap=cap, what="the archive")
+    except (RuntimeError, NotImplementedError, zipfile.BadZipFile, EOFError) as error:
+        raise ImportRefused(f"cannot unpack {member.filename!r} ({error}).") from None
 
 
 def _flat_name(path: PurePosixPath) -> str:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from registry import exchange
 from registry.models import Designation, HeritageSite
 from registry.services.imports import acts
-from registry.services.imports.columns import ALIASES, GEOMETRY_COLUMNS
+from registry.services.imports.columns import ALIASES, GEOMETRY_COLUMNS, NAMES
 from registry.services.imports.report import ImportRefused, Problem
 
 Mapping = dict[str, str | None]
@@ -141,7 +141,7 @@ def _own_name(name: str) -> str:
     """An unmapped column's field: Mura's exchange and geometry names in any case (`LAT`,
     `Name_KK`, `SIGNIF`), else the name as it is (reported as unknown)."""
     lower = name.lower()
-    return ALIASES.get(lower) or (lower if lower in GEOMETRY_COLUMNS else name)
+    return NAMES.get(lower) or (lower if lower in GEOMETRY_COLUMNS else name)
 
 
 def columns_named(problems: list[Problem], mapping: Mapping | None) -> None:

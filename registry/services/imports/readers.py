@@ -22,6 +22,7 @@ from registry.services.imports.archive import unzip
 from registry.services.imports.crs import geojson_srid, gpkg_check, prj_check
 from registry.services.imports.mapping import Mapping, rename
 from registry.services.imports.report import ImportRefused, Problem, Row
+from registry.services.imports.restore import restored
 
 DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp.zip": "ESRI Shapefile"}
 
@@ -44,15 +45,19 @@ def read(path: Path, fmt: str, directory: Path, mapping: Mapping | None = None) 
     """`mapping` renames the file's columns (mapping.rename) before any row is made."""
     if fmt == "csv":
         return read_csv(path, mapping)
-    return read_gis(_layer(path, fmt, directory), fmt, mapping)
+    shp, truncated = _layer(path, fmt, directory)
+    columns, count, rows, notes = read_gis(shp, fmt, mapping)
+    rows, more = restored(rows, truncated)
+    return columns, count, rows, notes + more
 
 
-def _layer(path: Path, fmt: str, directory: Path) -> Path:
+def _layer(path: Path, fmt: str, directory: Path) -> tuple[Path, Path | None]:
+    """(the layer GDAL opens, Mura's truncated.csv beside a Shapefile's, if the zip has one)."""
     if fmt != "shp.zip":
-        return path
-    shp = unzip(path, directory)
+        return path, None
+    shp, truncated = unzip(path, directory)
     prj_check(shp.with_suffix(".prj"))
-    return shp
+    return shp, truncated
 
 
 def read_head(path: Path, fmt: str, directory: Path, limit: int) -> tuple[list[str], list[list]]:
@@ -64,7 +69,7 @@ def read_head(path: Path, fmt: str, directory: Path, limit: int) -> tuple[list[s
         header = [c.strip() for c in next(records, (0, []))[1]]
         return header, [record for _number, record in itertools.islice(records, limit)]
     _info, meta, _geometries, data = _gdal_read(
-        _layer(path, fmt, directory), fmt, max_features=limit, read_geometry=False
+        _layer(path, fmt, directory)[0], fmt, max_features=limit, read_geometry=False
     )
     columns = range(len(meta["fields"]))
     rows = [
@@ -145,7 +150,7 @@ def read_gis(path: Path, fmt: str, mapping: Mapping | None = None) -> Read:
             values = {c: _plain(data[i][index]) for i, c in enumerate(columns) if c is not None}
             row = Row(index + 1, values)
             if wkb is None:
-                row.geometry_problem = "is missing."
+                row.geometry_problem, row.geometry_missing = "is missing.", True
             else:
                 try:
                     row.geometry = GEOSGeometry(memoryview(wkb), srid=srid)
@@ -214,6 +219,7 @@ def _csv_geometry(row: Row) -> None:
             row.geometry = Point(float(values["lon"]), float(values["lat"]), srid=srid)
         else:
             row.geometry_problem = "is missing (give lon and lat, or wkt)."
+            row.geometry_missing = True
     except (ValueError, TypeError, GEOSException):
         row.geometry_problem = "lon and lat must be numbers; wkt must be valid WKT."
 

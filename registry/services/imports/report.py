@@ -52,18 +52,42 @@ class Duplicate:
 
 
 @dataclass
+class Change:
+    """A row that changes a registered site: proposed as a change request (a published site,
+    reviewed by a second person) or made directly (a draft, as its form would)."""
+
+    row: int
+    reference: str  # the site's registry number, else its draft reference
+    fields: list[str]  # the fields whose values differ from the record
+    draft: bool = False  # a draft edited directly; else a change request
+    request: int | None = None  # the change request's id (a real run only)
+
+
+@dataclass
 class ImportReport:
     dry_run: bool
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # accepted, but worth a look
     duplicates: list[Duplicate] = field(default_factory=list)
-    created: list[str] = field(default_factory=list)  # registry numbers (a real run only)
-    accepted: int = 0  # rows that passed every check
+    created: list[str] = field(default_factory=list)  # draft references (a real run only)
+    new: int = 0  # rows that are, or in a dry run would be, new drafts
+    changes: list[Change] = field(default_factory=list)  # made, or in a dry run would be
+    accepted: int = 0  # rows that passed every check (new, changed or unchanged)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def proposed(self) -> list[Change]:
+        """Change requests on published sites."""
+        return [c for c in self.changes if not c.draft]
+
+    @property
+    def edited(self) -> list[Change]:
+        """Drafts edited directly."""
+        return [c for c in self.changes if c.draft]
 
 
 @dataclass
@@ -74,6 +98,10 @@ class Row:
     values: dict
     geometry: GEOSGeometry | None = None
     geometry_problem: str = ""
+    geometry_missing: bool = False  # no geometry at all (a row naming a site keeps its own)
     point: GEOSGeometry | None = None  # a point given beside a polygon (CSV lon/lat with wkt)
     problems: list[Problem] = field(default_factory=list)  # found while reading
     notes: list[Problem] = field(default_factory=list)  # changes made while reading
+    # Shapefile columns whose value may have been cut to what a DBF field holds (Mura's
+    # truncated.csv did not give it whole), or a boundary cell left empty: see `restore`.
+    maybe_cut: set[str] = field(default_factory=set)

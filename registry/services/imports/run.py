@@ -1,5 +1,6 @@
-"""An import run: every row through `site_create` in one transaction, all or nothing; a dry
-run does the same work and rolls back. The report says what was, or would be, written."""
+"""An import run in one transaction, all or nothing: a new row through `site_create`, a row
+naming a registered site as a change to it (`existing`: a change request, or a draft edited);
+a dry run does the same work and rolls back. The report says what was, or would be, written."""
 
 import time
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from registry.geometry import WGS84
 from registry.models import Typology
 from registry.roles import is_administrator, regions_of
 from registry.services.areas import areas_for_location
-from registry.services.imports.acts import designations_create, row_extras
+from registry.services.imports import existing
+from registry.services.imports.acts import designations_create, row_acts
 from registry.services.imports.archive import import_format, upload_saved
 from registry.services.imports.checks import (
     duplicates,
@@ -24,7 +26,7 @@ from registry.services.imports.checks import (
     sensitivity_raise,
     validation_problems,
 )
-from registry.services.imports.columns import ALIASES, KNOWN_COLUMNS, PASSED_OVER
+from registry.services.imports.columns import FULL_RECORD, KNOWN_COLUMNS, PASSED_OVER
 from registry.services.imports.mapping import Mapping, columns_named, mapping_check
 from registry.services.imports.readers import read
 from registry.services.imports.report import (
@@ -34,17 +36,29 @@ from registry.services.imports.report import (
     Row,
     max_upload_bytes,
 )
-from registry.services.sites import site_create
+from registry.services.imports.restore import cut_note
+from registry.services.sites import EditConflict, site_create
 
 
 class _Importer:
     def __init__(
-        self, *, user: AbstractBaseUser | None, report: ImportReport, source: str, repair: bool
+        self,
+        *,
+        user: AbstractBaseUser | None,
+        report: ImportReport,
+        source: str,
+        repair: bool,
+        fmt: str,
+        columns: list[str],
     ):
         self.user, self.report, self.source, self.repair = user, report, source, repair
         self.everywhere = user is None or is_administrator(user)
         self.regions = set() if self.everywhere else set(regions_of(user))
         self.typologies = {t.code: t for t in Typology.objects.all()}
+        self.from_csv = fmt == "csv"
+        # Mura's generalisation column without a full record's: the public projection.
+        self.public_file = "location_generalisation" in columns and not FULL_RECORD & {*columns}
+        self.seen: dict[int, int] = {}  # site id -> the row naming it
         self.file_rows: dict[int, int] = {}  # sites made from this file: id -> row number
 
     def _in_regions(self, fields: dict, row: int) -> bool:
@@ -72,9 +86,21 @@ class _Importer:
         if row.problems:  # the row could not be read as its columns: nothing else is checked
             self.report.problems.extend(row.problems)
             return
-        fields, problems = row_fields(row, self.typologies, repair=self.repair)
-        ids, designations, more = row_extras(row)
-        fields, problems = fields | ids, problems + more
+        site, problems = existing.site_named(row, self.seen, from_csv=self.from_csv)
+        if problems:
+            self.report.problems.extend(problems)
+        elif site is None:
+            self._new(row)
+        else:
+            self._existing(row, site)
+
+    def _fields(self, row: Row, *, new: bool) -> tuple[dict, list[Problem]]:
+        return row_fields(row, self.typologies, repair=self.repair, from_csv=self.from_csv, new=new)
+
+    def _new(self, row: Row) -> None:
+        fields, problems = self._fields(row, new=True)
+        designations, more = row_acts(row)
+        problems += more
         if problems:
             self.report.problems.extend(problems)
             return
@@ -96,6 +122,43 @@ class _Importer:
         self.report.duplicates.extend(duplicates(site, row.number, self.file_rows))
         self.file_rows[site.pk] = row.number
         self.report.created.append(site.draft_reference)  # a draft: no registry number yet
+        self.report.new += 1
+        self.report.accepted += 1
+        for name in sorted(row.maybe_cut - {"boundary"}):
+            self.report.notes.append(cut_note(row, name))
+
+    def _existing(self, row: Row, site) -> None:
+        """A row naming a registered site: what differs is proposed (published) or made."""
+        if problem := existing.refusal(site, row, self.user):
+            self.report.problems.append(problem)
+            return
+        fields, problems = self._fields(row, new=False)
+        problems += existing.kept(row, site, fields, public_file=self.public_file)
+        changed = existing.changes(site, fields)
+        if problems or (changed and not self._in_regions(changed, row.number)):
+            self.report.problems.extend(problems)
+            return
+        if not changed:
+            self.report.notes.append(existing.unchanged(row, site))
+            self.report.accepted += 1
+            return
+        reason = f"imported from {self.source}, row {row.number}"
+        try:
+            with transaction.atomic():
+                change = existing.change_made(
+                    site=site, fields=changed, row=row, user=self.user, reason=reason
+                )
+        except ValidationError as error:
+            self.report.problems.extend(validation_problems(error, row.number))
+            return
+        except EditConflict as conflict:
+            self.report.problems.append(Problem(row.number, "version", str(conflict)))
+            return
+        except (GEOSException, GDALException) as error:
+            self.report.problems.append(Problem(row.number, "location", f"unusable: {error}."))
+            return
+        self.report.changes.append(change)
+        self.report.accepted += 1
 
 
 class _Rollback(Exception):
@@ -136,26 +199,25 @@ def sites_import(
                 f"the file has {count} rows; at most {max_rows} here (split it, or ask an"
                 " administrator to run `manage.py import_sites`)."
             )
-        exchanged = set(ALIASES.values())
         for c in columns:
-            if c in KNOWN_COLUMNS or c.lower() in PASSED_OVER:
-                continue
-            if c in exchanged:  # one of Mura's columns this importer does not read yet
-                message = "not imported: a new draft is made from the other columns."
-            else:
-                message = "unknown column; ignored."
-            report.notes.append(Problem(None, c, message))
+            if c not in KNOWN_COLUMNS and c.lower() not in PASSED_OVER:
+                report.notes.append(Problem(None, c, "unknown column; ignored."))
         try:
             with transaction.atomic():
                 source = PurePosixPath(filename).name[:100]
-                importer = _Importer(user=user, report=report, source=source, repair=repair)
+                importer = _Importer(
+                    user=user, report=report, source=source, repair=repair, fmt=fmt,
+                    columns=columns,
+                )  # fmt: skip
                 _import_rows(rows, report, importer, progress, progress_every)
+                if importer.seen and "version" not in columns:
+                    report.notes.insert(0, existing.version_note())
                 if dry_run or report.problems:
                     raise _Rollback
         except _Rollback:
-            report.accepted, report.created = len(report.created), []
-        else:
-            report.accepted = len(report.created)
+            report.created = []  # nothing was written: no reference or request stands
+            for change in report.changes:
+                change.request = None
         columns_named([*report.problems, *report.notes], mapping)
         return report
 
