@@ -3,21 +3,24 @@
 Usage (a migrated database, for the region and typology codes):
 
     source scripts/lib.sh && ensure_everything
-    python bench/query_parse.py [--runs 5000]
+    python bench/query_parse.py [--runs 5000] [--before 9d7c30d]
 
 Times, per parse, the median and mean over `--runs` parses of typical query strings (the
 public list's filters, with and without a region code) through:
-- `registry.query.site_query_parse` (the one parser: plain Python, a spec built at import,
-  codes from a per-process cache), and the limit/cursor of a list page;
-- DRF's `SiteListParams`, if this tree still has it (what the API used before issue 17:
-  a serializer whose fields are deep-copied per instance, and a query per code list).
+- `registry.query.query_parse` (the one parser: plain Python, a spec built at import, codes
+  from a per-process cache), with the limit and cursor of a list page;
+- DRF's `SiteListParams` as the API used it before issue 17 (a serializer whose fields are
+  deep-copied per instance, and a query per code list): registry/api/params.py read from
+  git at `--before` (default: the last commit before issue 17) and loaded as a module.
 """
 
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,41 +56,44 @@ def timed(parse, data: QueryDict, runs: int) -> list[float]:
     return times
 
 
-def parsers() -> dict:
-    found = {}
-    try:
-        from registry.query import PAGING, params_parse, site_query_parse
+def old_params(ref: str) -> types.ModuleType:
+    """registry/api/params.py as it was at `ref`, loaded beside today's modules."""
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(
+        ["git", "show", f"{ref}:registry/api/params.py"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    module = types.ModuleType("params_before")
+    exec(compile(source, f"{ref}:registry/api/params.py", "exec"), module.__dict__)
+    return module
 
-        def one_parser(data):
-            site_query_parse(data, staff=False)
-            params_parse(data, PAGING)
 
-        found["registry.query"] = one_parser
-    except ImportError:
-        pass
-    try:
-        from registry.api.params import SiteListParams
+def parsers(before: str) -> dict:
+    from registry.query import PAGING, query_parse
 
-        def drf(data):
-            params = SiteListParams(data=data, context={"staff": False})
-            params.is_valid(raise_exception=True)
-            params.site_query()
+    def one_parser(data):
+        query_parse(data, staff=False, extra=PAGING)
 
-        found["DRF SiteListParams"] = drf
-    except ImportError:
-        pass
-    return found
+    site_list_params = old_params(before).SiteListParams
+
+    def drf(data):
+        params = site_list_params(data=data, context={"staff": False})
+        params.is_valid(raise_exception=True)
+        params.site_query()
+
+    return {"registry.query": one_parser, f"DRF SiteListParams@{before}": drf}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5000)
-    runs = parser.parse_args().runs
-    say(f"{'parser':<22} {'query':<16} {'median ms':>10} {'mean ms':>10}")
-    for name, parse in parsers().items():
+    parser.add_argument("--before", default="9d7c30d")
+    arguments = parser.parse_args()
+    say(f"{'parser':<30} {'query':<16} {'median ms':>10} {'mean ms':>10}")
+    for name, parse in parsers(arguments.before).items():
         for label, text in QUERIES.items():
-            times = timed(parse, QueryDict(text), runs)
-            say(f"{name:<22} {label:<16} {statistics.median(times):>10.4f} "
+            times = timed(parse, QueryDict(text), arguments.runs)
+            say(f"{name:<30} {label:<16} {statistics.median(times):>10.4f} "
                 f"{statistics.fmean(times):>10.4f}")  # fmt: skip
 
 
