@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from registry.api.access import Door, door_for
+from registry.access import Door, door_for
 from registry.api.parsers import BoundedJSONParser
 from registry.api.throttles import RoleRateThrottle
 from registry.query import QUERY_FILTERS, Param, SiteQuery, query_parse

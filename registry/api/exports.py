@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
-from registry.api.access import log_exact_read
+from registry.access import log_exact_read
 from registry.api.base import ERRORS, ApiView
 from registry.api.params import openapi_parameters
 from registry.api.throttles import ExportRateThrottle, RoleRateThrottle

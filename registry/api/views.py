@@ -8,8 +8,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from registry.access import Door, log_exact_read
 from registry.api import serializers as out
-from registry.api.access import Door, log_exact_read
 from registry.api.base import ERRORS, ApiView
 from registry.api.pagination import next_link, page_of
 from registry.api.params import openapi_parameters

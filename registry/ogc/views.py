@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from rest_framework import serializers
 
+from registry.access import door_for, log_exact_read
 from registry.api import serializers as out
-from registry.api.access import door_for, log_exact_read
 from registry.api.pagination import page_of
 from registry.errors import error_response
 from registry.models import AdminArea
