@@ -23,7 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from psycopg_pool import PoolTimeout
 
-from registry.api.errors import JSON_PREFIXES, error_body
+from registry.errors import JSON_PREFIXES, error_body
 
 RETRY_AFTER_S = 5
 

@@ -34,7 +34,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 
 from heritage.clientip import client_ip
-from registry.api.errors import JSON_PREFIXES, error_body
+from registry.errors import JSON_PREFIXES, error_body
 
 HIT_SQL = """
 INSERT INTO mura_rate_limit AS c (bucket, expires_at, hits) VALUES (%s, %s, 1)

@@ -1,91 +1,90 @@
-"""The map's query string, parsed and checked (filters, search, the list of sites in view)."""
-
-import math
+"""The map's query string: its filter form (what the page renders) and its parsing, which is
+registry/query.py's, the same parser as the API's: one rule for a bbox, the years and codes."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from maps.tiles import MapFilters
 from registry.models.sites import Category, Significance
-from registry.selectors import area_list_public
+from registry.query import TEXT, Param, QueryError, SiteQuery, query_parse, spec_of
 
-# Signed years (BCE < 0), the registry's own bounds for dating.
-YEAR_MIN, YEAR_MAX = -3_000_000, 2100
+# The filters the map offers (its form; its tiles can count them). `year_from`/`year_to`, the
+# names in the map's links, are the parser's aliases of `date_from`/`date_to`. Other
+# parameters in a map URL (the view: z, lat, lon, site; the tiles' version v) are not filters.
+MAP_FILTERS = spec_of("category", "significance", "region", "date_from", "date_to")
+# The list of sites in view: the map's filters and either the map's extent or a square.
+IN_VIEW_FILTERS = spec_of("bbox", "category", "significance", "region", "date_from", "date_to")
+CELL = Param("cell", TEXT, "registry number of a site whose generalised square was clicked",
+             max_length=32)  # fmt: skip
+
+
+def map_query(data) -> SiteQuery:
+    """The map's filters in `data` (a QueryDict), or QueryError naming each bad one."""
+    return query_parse(data, spec=MAP_FILTERS)[0]
+
+
+def in_view_query(data) -> tuple[SiteQuery, str | None]:
+    """The list of sites in view: the query (with the map's `bbox`) and the `cell` asked for,
+    exactly one of the two; or QueryError naming every bad parameter."""
+    try:
+        query, own = query_parse(data, spec=IN_VIEW_FILTERS, extra=(CELL,))
+    except QueryError as exc:
+        if "bbox" not in exc.errors and "cell" not in exc.errors:
+            exc.errors.update(_where_errors(data.get("bbox"), data.get("cell")))
+        raise
+    errors = _where_errors(query.bbox, own["cell"])
+    if errors:
+        raise QueryError(errors)
+    return query, own["cell"]
+
+
+def _where_errors(bbox, cell) -> dict[str, list[str]]:
+    if bbox and cell:
+        return {"cell": [_("Give either bbox or cell, not both.")]}
+    if not bbox and not cell:
+        return {"bbox": [_("Give the map's extent (bbox) or a site's number (cell).")]}
+    return {}
 
 
 class MapFilterForm(forms.Form):
-    category = forms.MultipleChoiceField(label=_("Category"), choices=Category, required=False)
+    """The filter panel: labels, choices and the values to show again. Its checking is
+    `map_query`'s; the form only files the parser's errors under its fields."""
+
+    category = forms.MultipleChoiceField(
+        label=gettext_lazy("Category"), choices=Category, required=False
+    )
     significance = forms.MultipleChoiceField(
-        label=_("Significance"), choices=Significance, required=False
+        label=gettext_lazy("Significance"), choices=Significance, required=False
     )
-    region = forms.ModelMultipleChoiceField(
-        label=_("Region"),
-        queryset=area_list_public().filter(level=1),
-        to_field_name="code",
-        required=False,
-    )
-    year_from = forms.IntegerField(
-        label=_("From year"), min_value=YEAR_MIN, max_value=YEAR_MAX, required=False
-    )
-    year_to = forms.IntegerField(
-        label=_("To year"), min_value=YEAR_MIN, max_value=YEAR_MAX, required=False
-    )
+    # Its options are the page's list of regions (maps/views.py `home`).
+    region = forms.MultipleChoiceField(label=gettext_lazy("Region"), required=False)
+    year_from = forms.IntegerField(label=gettext_lazy("From year"), required=False)
+    year_to = forms.IntegerField(label=gettext_lazy("To year"), required=False)
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("year_from"), data.get("year_to")
-        if start is not None and end is not None and start > end:
-            raise forms.ValidationError(_("The period must start before it ends."))
-        return data
+    def full_clean(self):
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self.query = SiteQuery()
+        try:
+            self.query = map_query(self.data)
+        except QueryError as exc:
+            for name, messages in exc.errors.items():
+                self._errors[name] = self.error_class(messages)
 
-    def filters(self) -> MapFilters:
-        data = self.cleaned_data
-        return MapFilters(
-            categories=tuple(data["category"]),
-            significances=tuple(data["significance"]),
-            region_ids=tuple(area.pk for area in data["region"]),
-            date_from=data["year_from"],
-            date_to=data["year_to"],
-        )
+    def error_lines(self) -> list[str]:
+        """Each error with the label of what it is about ("From year: …")."""
+        labels = {
+            "date_from": self.fields["year_from"].label,
+            "date_to": self.fields["year_to"].label,
+        }
+        lines = []
+        for name, messages in self.errors.items():
+            field = self.fields.get(name)
+            label = field.label if field else labels.get(name, name)
+            lines += [f"{label}: {message}" for message in messages]
+        return lines
 
 
 class SuggestForm(forms.Form):
     q = forms.CharField(min_length=2, max_length=100, strip=True)
-
-
-class InViewForm(MapFilterForm):
-    """The list of sites in view: the map's filters, and either the map's extent (`bbox`) or
-    the registry number of a site whose generalised square was clicked (`cell`)."""
-
-    bbox = forms.CharField(required=False, max_length=200)
-    cell = forms.CharField(required=False, max_length=32)
-
-    def clean_bbox(self) -> tuple[float, float, float, float] | None:
-        value = self.cleaned_data["bbox"]
-        if not value:
-            return None
-        try:
-            west, south, east, north = (float(part) for part in value.split(","))
-        except ValueError:
-            raise forms.ValidationError(
-                _("Give four numbers: west,south,east,north (degrees).")
-            ) from None
-        if not all(math.isfinite(v) for v in (west, south, east, north)):
-            raise forms.ValidationError(_("The numbers must be finite."))
-        if not (-180 <= west <= 180 and -180 <= east <= 180):
-            raise forms.ValidationError(_("Longitudes must be between -180 and 180."))
-        if not (-90 <= south <= 90 and -90 <= north <= 90):
-            raise forms.ValidationError(_("Latitudes must be between -90 and 90."))
-        if west >= east or south >= north:
-            raise forms.ValidationError(_("West must be less than east, south less than north."))
-        return west, south, east, north
-
-    def clean(self):
-        data = super().clean()
-        if "bbox" in self.errors or "cell" in self.errors:
-            return data
-        if data.get("bbox") and data.get("cell"):
-            self.add_error("cell", _("Give either bbox or cell, not both."))
-        elif not data.get("bbox") and not data.get("cell"):
-            self.add_error("bbox", _("Give the map's extent (bbox) or a site's number (cell)."))
-        return data

@@ -11,7 +11,7 @@ never appear. Only `public_location` is ever read.
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import fields
 
 from django.contrib.gis.geos import Polygon
 from django.db import connections, router
@@ -65,30 +65,14 @@ SELECT ST_AsMVT(t, 'cells', {extent}, 'geom') FROM (
 """
 
 
-@dataclass(frozen=True)
-class MapFilters:
-    """What the map's filters ask for; every field narrows, none widens."""
+# What the pre-aggregated counts (SiteCellCount) are keyed by; a query setting anything else
+# (a period) is counted live from the public view.
+COUNTED = frozenset({"categories", "significances", "region_ids", "ordering"})
 
-    categories: tuple[str, ...] = ()
-    significances: tuple[str, ...] = ()
-    region_ids: tuple[int, ...] = ()
-    date_from: int | None = None
-    date_to: int | None = None
 
-    @property
-    def dated(self) -> bool:
-        return self.date_from is not None or self.date_to is not None
-
-    def cache_key(self) -> str:
-        return "|".join(
-            [
-                ",".join(sorted(self.categories)),
-                ",".join(sorted(self.significances)),
-                ",".join(str(i) for i in sorted(self.region_ids)),
-                str(self.date_from),
-                str(self.date_to),
-            ]
-        )
+def counted_ahead(query: SiteQuery) -> bool:
+    """Whether the pre-aggregated counts can answer `query`."""
+    return all(f.name in COUNTED or getattr(query, f.name) == f.default for f in fields(SiteQuery))
 
 
 def tile_exists(z: int, x: int, y: int) -> bool:
@@ -105,17 +89,9 @@ def tile_bbox(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
-def public_sites(filters: MapFilters, bbox: tuple[float, ...] | None = None) -> QuerySet:
-    """The public projection narrowed by the map's filters (and a lon/lat box), unordered:
+def public_sites(query: SiteQuery) -> QuerySet:
+    """The public projection narrowed by the map's query (registry/query.py), unordered:
     what the tiles draw and the list of sites in view (maps/views.py) shows."""
-    query = SiteQuery(
-        bbox=bbox,
-        categories=filters.categories,
-        significances=filters.significances,
-        region_ids=filters.region_ids,
-        date_from=filters.date_from,
-        date_to=filters.date_to,
-    )
     return sites_filter(site_list_public(), query, geometry="public_location").order_by()
 
 
@@ -135,13 +111,13 @@ def _widened(bbox: tuple[float, float, float, float], margin: float) -> list[flo
 
 
 @functools.lru_cache(maxsize=256)
-def _sites_layer_sql(filters: MapFilters) -> tuple[str, tuple]:
-    """The sites layer's statement for these filters, compiled once (the ORM's compiling
+def _sites_layer_sql(query: SiteQuery) -> tuple[str, tuple]:
+    """The sites layer's statement for this query, compiled once (the ORM's compiling
     costs more than a small tile's query); each tile binds its own envelope."""
     columns = ("registry_number", "category", "significance", "sensitivity", "public_location")
     # The class is compared as an expression, not the column: otherwise PostgreSQL ANDs the
     # spatial index with the (status, sensitivity) index, reading half the register's entries.
-    sites = public_sites(filters).alias(kind=Concat("sensitivity", Value("")))
+    sites = public_sites(query).alias(kind=Concat("sensitivity", Value("")))
     pins = sites.filter(kind="S0").values(*columns)
     squares = sites.filter(kind__in=("S1", "S2")).values(*columns)
     open_sql, open_params = pins.query.sql_with_params()
@@ -153,12 +129,12 @@ def _sites_layer_sql(filters: MapFilters) -> tuple[str, tuple]:
     return sql, (tuple(open_params), tuple(cell_params))
 
 
-def sites_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+def sites_tile(z: int, x: int, y: int, query: SiteQuery) -> bytes:
     """Single sites. Each class is searched in the tile widened by half its cell, so a square
     whose centre lies just outside the tile is still drawn, and open sites by the tile alone
     (a dense city's tile must not read the sites of its neighbours)."""
     bbox = tile_bbox(z, x, y)
-    sql, (open_params, cell_params) = _sites_layer_sql(filters)
+    sql, (open_params, cell_params) = _sites_layer_sql(query)
     params = [
         z, x, y, *open_params, *_widened(bbox, 0), *cell_params,
         *_widened(bbox, HALF_CELL["S1"]), *_widened(bbox, HALF_CELL["S2"]),
@@ -175,14 +151,14 @@ def _cells_sql(z: int, x: int, y: int, counts: QuerySet) -> tuple[str, list]:
 
 
 @functools.lru_cache(maxsize=256)
-def _cells_table_sql(filters: MapFilters) -> tuple[str, tuple]:
-    """The counts layer's statement for these filters, compiled once. The tile's level and
+def _cells_table_sql(query: SiteQuery) -> tuple[str, tuple]:
+    """The counts layer's statement for this query, compiled once. The tile's level and
     cell ranges are bound by the outer query; PostgreSQL moves them into the grouped one
     (they are its grouping columns), so the counts' index still finds the tile's cells."""
     plain = {
-        "category__in": filters.categories,
-        "significance__in": filters.significances,
-        "region_ids__overlap": filters.region_ids,
+        "category__in": query.categories,
+        "significance__in": query.significances,
+        "region_ids__overlap": query.region_ids,
     }
     counts = cell_count_list_public().filter(
         **{lookup: values for lookup, values in plain.items() if values}
@@ -194,21 +170,21 @@ def _cells_table_sql(filters: MapFilters) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+def cells_tile(z: int, x: int, y: int, query: SiteQuery) -> bytes:
     """Counts per cell from the registry's pre-aggregated table (no scan of the sites)."""
     level, first_x, first_y = z + CELLS_PER_TILE_SHIFT, x * CELLS, y * CELLS
-    sql, params = _cells_table_sql(filters)
+    sql, params = _cells_table_sql(query)
     bounds = [first_x, first_x + CELLS - 1, first_y, first_y + CELLS - 1]
     return _mvt(sql, [first_x, first_y, *params, level, *bounds])
 
 
-def live_cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+def live_cells_tile(z: int, x: int, y: int, query: SiteQuery) -> bytes:
     """Counts per cell computed from the public view: for filters the table cannot answer."""
     level = z + CELLS_PER_TILE_SHIFT
     box = Polygon.from_bbox(tile_bbox(z, x, y))
     box.srid = 4326
     counts = (
-        public_sites(filters)
+        public_sites(query)
         .filter(public_location__bboverlaps=box)
         .annotate(
             cx=TileCellX("public_location", level=level),
@@ -221,9 +197,9 @@ def live_cells_tile(z: int, x: int, y: int, filters: MapFilters) -> bytes:
     return _mvt(*_cells_sql(z, x, y, counts))
 
 
-def tile_make(z: int, x: int, y: int, filters: MapFilters) -> bytes:
+def tile_make(z: int, x: int, y: int, query: SiteQuery) -> bytes:
     if z >= SITES_MIN_ZOOM:
-        return sites_tile(z, x, y, filters)
-    if filters.dated:
-        return live_cells_tile(z, x, y, filters)
-    return cells_tile(z, x, y, filters)
+        return sites_tile(z, x, y, query)
+    if counted_ahead(query):
+        return cells_tile(z, x, y, query)
+    return live_cells_tile(z, x, y, query)

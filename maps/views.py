@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from heritage.middleware import same_for_everyone
-from maps.forms import InViewForm, MapFilterForm, SuggestForm
+from maps.forms import MapFilterForm, SuggestForm, in_view_query, map_query
 from maps.text import dating_text, og_locale
-from maps.tiles import MapFilters, public_sites, tile_exists, tile_make
+from maps.tiles import public_sites, tile_exists, tile_make
+from registry.errors import error_response
+from registry.query import QueryError, SiteQuery, query_key
 from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
     area_list_public,
@@ -54,8 +56,11 @@ class SimplifiedGeoJSON(Func):
         super().__init__(expression, tolerance=float(tolerance))
 
 
-def _bad_request(form) -> JsonResponse:
-    return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+def _bad_request(errors: dict[str, list[str]]) -> JsonResponse:
+    """The one JSON error shape (registry/errors.py), as the API and the OGC API answer."""
+    return error_response(
+        400, {name: [str(m) for m in messages] for name, messages in errors.items()}
+    )
 
 
 def osm_layers() -> list[dict]:
@@ -98,7 +103,7 @@ def _map_text() -> dict:
 
 @require_GET
 def home(request):
-    """The full-page map. The filter form is the same one the tiles parse."""
+    """The full-page map. Its filter form is parsed as the tiles parse their filters."""
     form = MapFilterForm(request.GET)
     form.is_valid()  # an invalid permalink shows the map unfiltered, with the form's errors
     config = {
@@ -126,8 +131,8 @@ def home(request):
     return render(request, "maps/home.html", context)
 
 
-def _tile_etag(version: str, z: int, x: int, y: int, filters) -> str:
-    key = f"{version}/{z}/{x}/{y}/{filters.cache_key()}"
+def _tile_etag(version: str, z: int, x: int, y: int, query: SiteQuery) -> str:
+    key = f"{version}/{z}/{x}/{y}/{query_key(query)}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
@@ -139,15 +144,15 @@ def tile(request, z: int, x: int, y: int):
     map page asks) may be cached for a day, others must be revalidated."""
     if not tile_exists(z, x, y):
         raise Http404("No such tile.")
-    if request.GET.keys() <= {"v"}:  # the unfiltered map, most tiles: no form to build
-        filters = MapFilters()
+    if request.GET.keys() <= {"v"}:  # the unfiltered map, most tiles: nothing to parse
+        query = SiteQuery()
     else:
-        form = MapFilterForm(request.GET)
-        if not form.is_valid():
-            return _bad_request(form)
-        filters = form.filters()
+        try:
+            query = map_query(request.GET)
+        except QueryError as exc:
+            return _bad_request(exc.errors)
     version = public_map_version()
-    etag = _tile_etag(version, z, x, y, filters)
+    etag = _tile_etag(version, z, x, y, query)
     if request.GET.get("v") == version:
         cache_control = f"public, max-age={TILE_CACHE_SECONDS}"
     else:
@@ -158,7 +163,7 @@ def tile(request, z: int, x: int, y: int):
         cache = caches["tiles"]
         body = cache.get(etag)
         if body is None:
-            body = tile_make(z, x, y, filters)
+            body = tile_make(z, x, y, query)
             cache.set(etag, body, TILE_CACHE_SECONDS)
         response = HttpResponse(body, content_type="application/vnd.mapbox-vector-tile")
     response["ETag"] = etag
@@ -237,7 +242,7 @@ def suggest(request):
     first, each with its public point so the map can go there (none for withheld sites)."""
     form = SuggestForm(request.GET)
     if not form.is_valid():
-        return _bad_request(form)
+        return _bad_request(form.errors)
     text = form.cleaned_data["q"]
     # Names only: a suggestion is a name. A common word (a town's name is in thousands of
     # names) would have every match scored, which took seconds under load: only the first
@@ -271,19 +276,19 @@ def suggest(request):
     return JsonResponse({"results": results})
 
 
-def _in_view_sites(form: InViewForm) -> QuerySet:
-    """The filtered public sites in the asked extent, or those sharing the generalised square
-    (one per grid cell, as the tiles draw it) of the site `cell`. Only public points are read:
-    an unpublished, open (S0) or withheld (S3) site has no square, so its list is empty."""
-    bbox = form.cleaned_data["bbox"]
-    if bbox is not None:
-        return public_sites(form.filters(), bbox=bbox)
-    sites = public_sites(form.filters())
+def _in_view_sites(query: SiteQuery, cell: str | None) -> QuerySet:
+    """The filtered public sites in the asked extent (`query.bbox`), or those sharing the
+    generalised square (one per grid cell, as the tiles draw it) of the site `cell`. Only
+    public points are read: an unpublished, open (S0) or withheld (S3) site has no square, so
+    its list is empty."""
+    sites = public_sites(query)
+    if cell is None:
+        return sites
     # The class as an expression, not the column (see maps/tiles.py: the spatial index alone).
     square = (
         site_list_public()
         .alias(kind=Concat("sensitivity", Value("")))
-        .filter(registry_number=form.cleaned_data["cell"], kind__in=GENERALISED)
+        .filter(registry_number=cell, kind__in=GENERALISED)
         .values("public_location")[:1]
     )
     sites = sites.alias(kind=Concat("sensitivity", Value(""))).filter(kind__in=GENERALISED)
@@ -327,10 +332,11 @@ def sites_in_view(request):
     sites whose public point lies in `bbox` (west,south,east,north), or those of one
     generalised square (`cell`=a registry number), under the map's filters. At most
     IN_VIEW_LIMIT, by name (in the active language), and how many there are in all."""
-    form = InViewForm(request.GET)
-    if not form.is_valid():
-        return _bad_request(form)
-    sites = _in_view_sites(form).only(
+    try:
+        query, cell = in_view_query(request.GET)
+    except QueryError as exc:
+        return _bad_request(exc.errors)
+    sites = _in_view_sites(query, cell).only(
         "registry_number", "name_kk", "name_ru", "name_en", "category", "sensitivity",
         "public_location",
     )  # fmt: skip
@@ -342,8 +348,9 @@ def sites_in_view(request):
         total = sites.order_by()[: IN_VIEW_COUNT_CAP + 1].count()  # COUNT of a LIMITed subquery
     capped = total > IN_VIEW_COUNT_CAP
     total = min(total, IN_VIEW_COUNT_CAP)
-    cell = form.cleaned_data["cell"] != ""
-    heading, summary = _in_view_texts(cell=cell, shown=len(page), total=total, capped=capped)
+    heading, summary = _in_view_texts(
+        cell=cell is not None, shown=len(page), total=total, capped=capped
+    )
     results = [
         {
             "ref": site.registry_number,

@@ -1,14 +1,16 @@
-"""What every API view shares: JSON only, bounded JSON bodies, per-role throttling, and a
-refusal of unknown query parameters (a typo must not silently widen a query)."""
+"""What every API view shares: JSON only, bounded JSON bodies, per-role throttling, a refusal
+of unknown query parameters (a typo must not silently widen a query), and the site query
+parsed by registry/query.py (its QueryError answers 400 naming each parameter: errors.py)."""
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from registry.api.access import Door, door_for
+from registry.access import Door, door_for
 from registry.api.parsers import BoundedJSONParser
 from registry.api.throttles import RoleRateThrottle
+from registry.query import QUERY_FILTERS, Param, SiteQuery, query_parse
 
 ERROR = OpenApiResponse(
     response={
@@ -49,11 +51,10 @@ class ApiView(APIView):
             self._door = door_for(self.request.user)
         return self._door
 
-    def params(self, serializer_class, data=None):
-        door = self.door()
-        serializer = serializer_class(
-            data=self.request.query_params if data is None else data,
-            context={"staff": door.staff, "request": self.request},
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer
+    def parse(
+        self, data=None, *, spec: tuple[Param, ...] = QUERY_FILTERS, extra: tuple[Param, ...] = ()
+    ) -> tuple[SiteQuery, dict]:
+        """The request's site query (staff may filter by status) and its own parameters
+        (`extra`), from the query string or `data` (a JSON body)."""
+        data = self.request.query_params if data is None else data
+        return query_parse(data, staff=self.door().staff, spec=spec, extra=extra)

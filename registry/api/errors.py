@@ -1,9 +1,5 @@
 """Every error under /api/ and /ogc/ is JSON naming what was wrong: never an HTML page, never a 500
-for bad input.
-
-Shape: ``{"status": 400, "detail": "bbox: min lon must not exceed max lon.",
-"errors": {"bbox": ["min lon must not exceed max lon."]}}``.
-"""
+for bad input. The shape is registry/errors.py's."""
 
 import logging
 
@@ -18,9 +14,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from registry.api.parsers import MAX_BODY_BYTES, BodyTooLarge
+from registry.errors import JSON_PREFIXES, error_body
+from registry.query import QueryError
 
 logger = logging.getLogger(__name__)
-JSON_PREFIXES = ("/api/", "/ogc/")
+__all__ = ["JSON_PREFIXES", "error_body", "exception_handler", "JsonErrorsMiddleware"]
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -43,21 +41,20 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "request": [str(detail)]}
 
 
-def error_body(status: int, errors: dict[str, list[str]]) -> dict:
-    first_param, messages = next(iter(errors.items()))
-    return {"status": status, "detail": f"{first_param}: {messages[0]}", "errors": errors}
-
-
 def too_large_body() -> dict:
     return error_body(413, {"body": [f"larger than the limit of {MAX_BODY_BYTES} bytes."]})
 
 
 def exception_handler(exc, context):
-    """DRF's handler, then our shape; Django ValidationErrors (geometry checks) become 400s;
-    a body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (read by DRF's parsing) a 413."""
+    """DRF's handler, then our shape; QueryErrors and Django ValidationErrors (geometry
+    checks) become 400s; a body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (read by DRF's
+    parsing) a 413."""
     if isinstance(exc, RequestDataTooBig):
         set_rollback()
         return Response(too_large_body(), 413)
+    if isinstance(exc, QueryError):  # registry/query.py: already keyed by parameter
+        set_rollback()
+        return Response(error_body(400, exc.errors), 400)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     response = drf_exception_handler(exc, context)

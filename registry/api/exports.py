@@ -11,10 +11,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
-from registry.api import params as p
-from registry.api.access import log_exact_read
+from registry.access import log_exact_read
 from registry.api.base import ERRORS, ApiView
+from registry.api.params import openapi_parameters
 from registry.api.throttles import ExportRateThrottle, RoleRateThrottle
+from registry.query import (
+    BBOX,
+    CODES,
+    INT,
+    LOOKUP,
+    NUMBER,
+    POINT,
+    QUERY_FILTERS,
+    TEXT,
+    WKT,
+    names_of,
+)
 from registry.search import sites_filter
 from registry.services import exports
 from registry.transliteration import CYRILLIC_TO_LATIN
@@ -27,10 +39,10 @@ CONTENT_TYPES = {
 }
 
 
-# The file name says what was filtered, in this order; a long value (geometry) by name only.
-NAMED_FILTERS = ["region", "district", "category", "typology", "significance", "condition",
-                 "status", "date_from", "date_to", "q"]  # fmt: skip
-FLAGGED_FILTERS = ["bbox", "geometry", "near", "distance"]
+# The file name says what was filtered, in the spec's order (registry/query.py): codes, years
+# and text by value, a geometry or a distance by name only (too long, or meaningless alone).
+NAMED_FILTERS = [p for p in QUERY_FILTERS if p.kind in (CODES, LOOKUP, INT, TEXT)]
+FLAGGED_FILTERS = [p for p in QUERY_FILTERS if p.kind in (BBOX, WKT, POINT, NUMBER)]
 UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 MAX_NAME_PART = 40
 
@@ -46,11 +58,12 @@ def export_filename(query_params, fmt: str) -> str:
     """`mura-sites-region-KZ75-category-archaeology-2026-12-04.csv`: the filters given (each
     value, several joined by `_`), then the day; only [A-Za-z0-9._-]."""
     parts = ["mura-sites"]
-    for name in NAMED_FILTERS:
-        values = [_safe(v) for raw in query_params.getlist(name) for v in raw.split(",")]
+    for param in NAMED_FILTERS:
+        raws = [raw for name in param.names for raw in query_params.getlist(name)]
+        values = [_safe(v) for raw in raws for v in raw.split(",")]
         if values := [v for v in values if v]:
-            parts.append(f"{name}-{'_'.join(values)[:MAX_NAME_PART]}")
-    parts += [name for name in FLAGGED_FILTERS if name in query_params]
+            parts.append(f"{param.name}-{'_'.join(values)[:MAX_NAME_PART]}")
+    parts += [p.name for p in FLAGGED_FILTERS if query_params.get(p.name)]
     parts.append(timezone.localdate().isoformat())
     return "-".join(parts) + f".{fmt}"
 
@@ -67,12 +80,12 @@ def _file_chunks(path: Path, directory: Path, size: int = 1 << 16) -> Iterator[b
 
 class SiteExportApi(ApiView):
     throttle_classes = [RoleRateThrottle, ExportRateThrottle]
-    allowed_params = frozenset(p.SiteFilterParams().fields) | {"bom"}
+    allowed_params = names_of(QUERY_FILTERS) | {"bom"}
 
     @extend_schema(
         operation_id="sites_export",
         parameters=[
-            p.SiteFilterParams,
+            *openapi_parameters(QUERY_FILTERS),
             OpenApiParameter("fmt", str, "path", enum=list(CONTENT_TYPES)),
             OpenApiParameter(
                 "bom",
@@ -88,8 +101,8 @@ class SiteExportApi(ApiView):
     )
     def get(self, request, fmt):
         door = self.door()
-        params = self.params(p.SiteFilterParams)
-        sites = sites_filter(door.sites, params.site_query(), geometry=door.geometry)
+        query, _ = self.parse()
+        sites = sites_filter(door.sites, query, geometry=door.geometry)
         if door.exact:
             log_exact_read(request.user, f"export {fmt}")
         bom = request.query_params.get("bom", "1")

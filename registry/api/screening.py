@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from registry.api.access import log_exact_read
+from registry.access import log_exact_read
 from registry.api.base import ERRORS, ApiView
 from registry.api.params import GeoJSONGeometryField
 from registry.services.exports import neutralise

@@ -113,7 +113,7 @@ class OfficerSiteDetailSerializer(StaffSiteDetailSerializer):
 
 
 def site_serializers(door) -> tuple[type, type]:
-    """(feature, detail) serializers for what `door` (registry/api/access.py) may read."""
+    """(feature, detail) serializers for what `door` (registry/access.py) may read."""
     if door.staff:
         return OfficerSiteFeatureSerializer, OfficerSiteDetailSerializer
     if door.exact:

@@ -1,5 +1,5 @@
-"""REST API v1: thin views. Each starts from the door (registry/api/access.py), validates its
-input with a params serializer, filters with registry.search and pages without a count."""
+"""REST API v1: thin views. Each starts from the door (registry/access.py), parses its input
+with registry/query.py, filters with registry.search and pages without a count."""
 
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q
@@ -8,17 +8,21 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from registry.api import params as p
+from registry.access import Door, log_exact_read
 from registry.api import serializers as out
-from registry.api.access import Door, log_exact_read
 from registry.api.base import ERRORS, ApiView
 from registry.api.pagination import next_link, page_of
+from registry.api.params import openapi_parameters
 from registry.models import AdminArea
+from registry.query import FILTERS, PAGING, QUERY_FILTERS, TEXT, Param, SiteQuery, names_of, spec_of
+from registry.query_schema import body_schema
 from registry.search import first_rows_window, nearest_window, sites_filter, spatial_first
 from registry.selectors import designation_list_public, staff_number_lookup
 
-FILTERS = frozenset(p.SiteFilterParams().fields)
-PAGED = FILTERS | {"limit", "cursor"}
+SITE = Param("site", TEXT, "a site's registry number", max_length=32, pattern=r"^[A-Z0-9-]{1,32}$")
+DESIGNATION_PARAMS = (SITE, *PAGING)
+ZONE_PARAMS = (*spec_of("bbox"), SITE, *PAGING)
+SEARCH_NAMES = names_of(FILTERS, PAGING)
 
 
 def feature_collection(features: list, request, token: str | None) -> dict:
@@ -45,13 +49,11 @@ def _page_schema(name: str) -> serializers.Serializer:
 
 
 class _SiteListing(ApiView):
-    def listing(self, params: p.SiteListParams):
+    def listing(self, query: SiteQuery, page: dict):
         door: Door = self.door()
-        query = params.site_query()
         sites = sites_filter(door.sites, query, geometry=door.geometry)
-        data = params.validated_data
         window = None
-        if data["ordering"] == "distance":
+        if query.ordering == "distance":
 
             def window(sites, rows):
                 return nearest_window(sites, query, geometry=door.geometry, rows=rows)
@@ -65,9 +67,9 @@ class _SiteListing(ApiView):
 
         rows, token = page_of(
             sites,
-            ordering=data["ordering"],
-            limit=data["limit"],
-            cursor=data.get("cursor"),
+            ordering=query.ordering,
+            limit=page["limit"],
+            cursor=page["cursor"],
             window=rows_of,
         )
         if door.exact:
@@ -77,23 +79,23 @@ class _SiteListing(ApiView):
 
 
 class SiteListApi(_SiteListing):
-    allowed_params = PAGED
+    allowed_params = names_of(QUERY_FILTERS, PAGING)
 
     @extend_schema(
         operation_id="sites_list",
-        parameters=[p.SiteListParams],
+        parameters=openapi_parameters(QUERY_FILTERS + PAGING),
         responses={200: _page_schema("SitePage"), **ERRORS},
         description="Published sites as GeoJSON (staff: their regions' full records). "
         "Filters compose; follow `next` to walk every page.",
     )
     def get(self, request):
-        return self.listing(self.params(p.SiteListParams))
+        return self.listing(*self.parse(extra=PAGING))
 
 
 class SiteSearchApi(_SiteListing):
     @extend_schema(
         operation_id="sites_search",
-        request=p.SiteSearchBody,
+        request={"application/json": body_schema(FILTERS + PAGING)},
         responses={200: _page_schema("SiteSearchPage"), **ERRORS},
         description="The list's filters in a JSON body, with `area` a GeoJSON (Multi)Polygon. "
         "Repost with `cursor` = `next_cursor` for the next page.",
@@ -101,21 +103,26 @@ class SiteSearchApi(_SiteListing):
     def post(self, request):
         if not isinstance(request.data, dict):
             raise serializers.ValidationError({"body": "must be a JSON object."})
-        return self.listing(self.params(p.SiteSearchBody, data=request.data))
+        unknown = sorted(set(request.data) - SEARCH_NAMES)
+        if unknown:  # as in a query string: a typo must not widen the search
+            raise serializers.ValidationError(
+                {str(k)[:40]: "unknown parameter." for k in unknown[:10]}
+            )
+        return self.listing(*self.parse(request.data, spec=FILTERS, extra=PAGING))
 
 
 class SiteCountApi(ApiView):
-    allowed_params = FILTERS
+    allowed_params = names_of(QUERY_FILTERS)
 
     @extend_schema(
         operation_id="sites_count",
-        parameters=[p.SiteFilterParams],
+        parameters=openapi_parameters(QUERY_FILTERS),
         responses={200: out.CountSerializer, **ERRORS},
     )
     def get(self, request):
         door = self.door()
-        params = self.params(p.SiteFilterParams)
-        sites = sites_filter(door.sites, params.site_query(), geometry=door.geometry)
+        query, _ = self.parse()
+        sites = sites_filter(door.sites, query, geometry=door.geometry)
         return Response({"count": sites.order_by().count()})
 
 
@@ -139,27 +146,21 @@ class SiteDetailApi(ApiView):
         return Response(out.site_serializers(door)[1](site).data)
 
 
-class DesignationParams(serializers.Serializer):
-    site = serializers.RegexField(r"^[A-Z0-9-]{1,32}$", required=False, max_length=32)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=p.MAX_PAGE, default=100)
-    cursor = serializers.CharField(required=False, max_length=500)
-
-
 class DesignationListApi(ApiView):
-    allowed_params = frozenset(DesignationParams().fields)
+    allowed_params = names_of(DESIGNATION_PARAMS)
 
     @extend_schema(
         operation_id="designations_list",
-        parameters=[DesignationParams],
+        parameters=openapi_parameters(DESIGNATION_PARAMS),
         responses={200: out.DesignationSerializer(many=True), **ERRORS},
     )
     def get(self, request):
-        data = self.params(DesignationParams).validated_data
+        _, data = self.parse(spec=(), extra=DESIGNATION_PARAMS)
         designations = designation_list_public().select_related("site").order_by("id")
-        if "site" in data:
+        if data["site"]:
             designations = designations.filter(site__registry_number=data["site"])
         rows, token = page_of(
-            designations, ordering="id", limit=data["limit"], cursor=data.get("cursor")
+            designations, ordering="id", limit=data["limit"], cursor=data["cursor"]
         )
         return Response(
             out.DesignationSerializer(rows, many=True).data,
@@ -167,37 +168,22 @@ class DesignationListApi(ApiView):
         )
 
 
-class ZoneParams(serializers.Serializer):
-    bbox = serializers.RegexField(
-        p.BBOX_PATTERN,
-        required=False,
-        max_length=200,
-        help_text="min lon, min lat, max lon, max lat",
-    )
-    site = serializers.RegexField(r"^[A-Z0-9-]{1,32}$", required=False, max_length=32)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=p.MAX_PAGE, default=100)
-    cursor = serializers.CharField(required=False, max_length=500)
-
-    def validate_bbox(self, value):
-        return p.SiteFilterParams.validate_bbox(self, value)
-
-
 class ZoneListApi(ApiView):
-    allowed_params = frozenset(ZoneParams().fields)
+    allowed_params = names_of(ZONE_PARAMS)
 
     @extend_schema(
         operation_id="zones_list",
-        parameters=[ZoneParams],
+        parameters=openapi_parameters(ZONE_PARAMS),
         responses={200: _page_schema("ZonePage"), **ERRORS},
     )
     def get(self, request):
-        data = self.params(ZoneParams).validated_data
+        _, data = self.parse(spec=(), extra=ZONE_PARAMS)
         zones = self.door().zones.select_related("designation__site").order_by("id")
-        if "bbox" in data:
+        if data["bbox"]:
             zones = zones.filter(geom__intersects=Polygon.from_bbox(data["bbox"]))
-        if "site" in data:
+        if data["site"]:
             zones = zones.filter(designation__site__registry_number=data["site"])
-        rows, token = page_of(zones, ordering="id", limit=data["limit"], cursor=data.get("cursor"))
+        rows, token = page_of(zones, ordering="id", limit=data["limit"], cursor=data["cursor"])
         features = out.ZoneFeatureSerializer(rows, many=True).data["features"]
         return Response(feature_collection(features, request, token))
 

@@ -14,12 +14,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from rest_framework import serializers
 
+from registry.access import door_for, log_exact_read
 from registry.api import serializers as out
-from registry.api.access import door_for, log_exact_read
-from registry.api.errors import error_body
 from registry.api.pagination import page_of
-from registry.api.params import BBOX_PATTERN, MAX_PAGE, SiteFilterParams
+from registry.errors import error_response
 from registry.models import AdminArea
+from registry.query import (
+    CHOICE,
+    INT,
+    MAX_PAGE,
+    PAGING,
+    Param,
+    QueryError,
+    SiteQuery,
+    names_of,
+    query_parse,
+    spec_of,
+    spec_without,
+)
 from registry.search import number_key, sites_filter
 
 CONFORMANCE = [
@@ -34,29 +46,23 @@ COLLECTIONS = {
     "zones": "Protection zones (of open sites)",
     "regions": "Regions (oblasts and cities of republican significance)",
 }
-SITE_FILTERS = frozenset(SiteFilterParams().fields) - {"bbox", "ordering", "near", "distance"}
-
-
-class ItemsParams(serializers.Serializer):
-    bbox = serializers.RegexField(BBOX_PATTERN, required=False, max_length=200)
-    limit = serializers.IntegerField(
-        required=False, min_value=1, default=100, help_text=f"above {MAX_PAGE}: {MAX_PAGE}"
-    )
-    cursor = serializers.CharField(required=False, max_length=500)
-    f = serializers.ChoiceField(choices=["json", "html"], required=False)
-
-    def validate_bbox(self, value):
-        return SiteFilterParams.validate_bbox(self, value)
-
-    def validate_limit(self, value):
-        # OGC API - Features §7.15.3: a limit above the maximum is reduced, not refused
-        # (GDAL asks for PAGE_SIZE=5000, QGIS for its own page size).
-        return min(value, MAX_PAGE)
+# The site filters of the REST API, less those OGC API - Features has no place for (an order,
+# a distance); `bbox` is the standard's own and filters every collection.
+SITE_FILTERS = spec_without("ordering", "near", "distance")
+OTHER_FILTERS = spec_of("bbox")
+# OGC API - Features §7.15.3: a limit above the maximum is reduced, not refused (GDAL asks
+# for PAGE_SIZE=5000, QGIS for its own page size).
+ITEMS_PARAMS = (
+    Param("limit", INT, f"page size; above {MAX_PAGE}: {MAX_PAGE}", minimum=1, default=100),
+    spec_of("cursor", spec=PAGING)[0],
+    Param("f", CHOICE, "json or html", choices=("json", "html")),
+)
+ALLOWED = {"sites": names_of(SITE_FILTERS, ITEMS_PARAMS)}
 
 
 def _bad_request(errors: dict) -> JsonResponse:
     flat = {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in errors.items()}
-    return JsonResponse(error_body(400, flat), status=400)
+    return error_response(400, flat)
 
 
 def _wants_html(request) -> bool:
@@ -197,13 +203,12 @@ def collection(request, collection_id):
     return _respond(request, _collection(request, collection_id), title=collection_id)
 
 
-def _features(request, collection_id: str, data: dict, filters: SiteFilterParams | None):
-    door = door_for(request.user)
-    bbox = Polygon.from_bbox(data["bbox"]) if "bbox" in data else None
+def _features(request, door, collection_id: str, query: SiteQuery):
+    """The collection's rows filtered by `query` (sites: every filter; the others: `bbox`),
+    their paging key and their feature serializer."""
+    bbox = Polygon.from_bbox(query.bbox) if query.bbox is not None else None
     if collection_id == "sites":
-        sites = sites_filter(door.sites, filters.site_query(), geometry=door.geometry)
-        if bbox is not None:
-            sites = sites.filter(**{f"{door.geometry}__intersects": bbox})
+        sites = sites_filter(door.sites, query, geometry=door.geometry)
         serializer = _without_distance(out.site_serializers(door)[0])
         if door.exact:
             log_exact_read(request.user, "ogc items")
@@ -261,22 +266,21 @@ class RegionFeatureSerializer(out.GeoFeatureModelSerializer):
 def items(request, collection_id):
     if collection_id not in COLLECTIONS:
         raise Http404("no such collection")
-    allowed = set(ItemsParams().fields) | (SITE_FILTERS if collection_id == "sites" else set())
+    allowed = ALLOWED.get(collection_id, names_of(OTHER_FILTERS, ITEMS_PARAMS))
     unknown = set(request.GET) - allowed
     if unknown:
         return _bad_request({name[:40]: "unknown parameter." for name in sorted(unknown)[:10]})
-    params = ItemsParams(data=request.GET)
-    filters = SiteFilterParams(data=request.GET, context={"staff": door_for(request.user).staff})
-    if not params.is_valid():
-        return _bad_request(params.errors)
-    if collection_id == "sites" and not filters.is_valid():
-        return _bad_request(filters.errors)
-    data = params.validated_data
-    rows, ordering, serializer = _features(request, collection_id, data, filters)
+    door = door_for(request.user)
+    spec = SITE_FILTERS if collection_id == "sites" else OTHER_FILTERS
+    try:
+        query, data = query_parse(request.GET, staff=door.staff, spec=spec, extra=ITEMS_PARAMS)
+    except QueryError as exc:
+        return _bad_request(exc.errors)
+    rows, ordering, serializer = _features(request, door, collection_id, query)
     matched = rows.order_by().count()
     try:
         page, token = page_of(
-            rows, ordering=ordering, limit=data["limit"], cursor=data.get("cursor")
+            rows, ordering=ordering, limit=min(data["limit"], MAX_PAGE), cursor=data["cursor"]
         )
     except serializers.ValidationError as exc:
         return _bad_request(exc.detail)
@@ -303,9 +307,7 @@ def items(request, collection_id):
 def item(request, collection_id, feature_id):
     if collection_id not in COLLECTIONS:
         raise Http404("no such collection")
-    no_filters = SiteFilterParams(data={}, context={"staff": False})
-    no_filters.is_valid(raise_exception=True)
-    rows, _, serializer = _features(request, collection_id, {}, no_filters)
+    rows, _, serializer = _features(request, door_for(request.user), collection_id, SiteQuery())
     lookup = {"sites": number_key(rows), "zones": "id", "regions": "code"}[collection_id]
     if lookup == "id" and not feature_id.isdigit():
         raise Http404("no such feature")

@@ -333,3 +333,20 @@ def test_the_russian_period_filter_reads_from_year_to_year(client, db):
 
     assert "С года <input" in html
     assert "До года <input" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "line"),
+    [
+        (
+            {"year_from": "100", "year_to": "-100"},
+            "From year: The period must start before it ends.",
+        ),
+        ({"region": "KZ99"}, "Region: Unknown code(s): KZ99."),
+    ],
+)
+def test_a_bad_permalink_shows_the_map_with_the_error_and_its_field(client, db, params, line):
+    response = _in(client, "en").get(reverse("maps:home"), params)
+
+    assert response.status_code == 200
+    assert line in response.content.decode()

@@ -6,14 +6,15 @@ import shutil
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.exceptions import ValidationError
 
-from registry.api.params import SiteFilterParams
+from registry.query import MANY, QueryError, site_query_parse, spec_of
 from registry.search import sites_filter
 from registry.selectors import site_list_exact_published, site_list_public
 from registry.services import exports
 
 FORMATS = ["gpkg", "geojson", "csv", "shp.zip"]
+# The API's filters (registry/query.py) this command offers, parsed by the same parser.
+FILTERS = spec_of("region", "district", "category", "significance", "condition", "bbox", "q")
 
 
 class Command(BaseCommand):
@@ -23,23 +24,23 @@ class Command(BaseCommand):
         parser.add_argument("output", type=Path)
         parser.add_argument("--format", choices=FORMATS, default=None)
         parser.add_argument("--public", action="store_true", help="the public projection only")
-        for name in ("region", "district", "category", "significance", "condition", "bbox", "q"):
-            parser.add_argument(f"--{name}", action="append", default=[])
+        for param in FILTERS:
+            parser.add_argument(f"--{param.name}", action="append", default=[], help=param.help)
 
     def handle(self, *args, output: Path, format: str | None, public: bool, **options):
         fmt = format or next((f for f in FORMATS if output.name.endswith("." + f)), None)
         if fmt is None:
             raise CommandError(f"say --format, one of {', '.join(FORMATS)}")
-        data = {k: v if k not in ("bbox", "q") else v[-1] for k, v in options.items()
-                if k in SiteFilterParams().fields and v}  # fmt: skip
-        params = SiteFilterParams(data=data, context={"staff": False})
+        data = {p.name: options[p.name] if p.kind in MANY else options[p.name][-1]
+                for p in FILTERS if options[p.name]}  # fmt: skip
         try:
-            params.is_valid(raise_exception=True)
-        except ValidationError as exc:
-            raise CommandError(str(exc.detail)) from None
+            query = site_query_parse(data, spec=FILTERS)
+        except QueryError as exc:
+            problems = "; ".join(f"--{k}: {' '.join(v)}" for k, v in exc.errors.items())
+            raise CommandError(problems) from None
         sites = site_list_public() if public else site_list_exact_published()
         geometry = "public_location" if public else "location"
-        sites = sites_filter(sites, params.site_query(), geometry=geometry)
+        sites = sites_filter(sites, query, geometry=geometry)
         if fmt in ("geojson", "csv"):
             rows = exports.export_rows(sites, geometry=geometry, exact=not public)
             chunks = exports.geojson_chunks if fmt == "geojson" else exports.csv_chunks
