@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.urls import reverse
+from django.utils import translation
 
 from registry import exchange
 from registry.models import HeritageSite, Typology
@@ -399,7 +400,7 @@ def test_every_staff_export_imports_back_under_its_own_names(
     path = tmp_path / f"export.{'zip' if fmt == 'shp.zip' else fmt}"
     path.write_bytes(download(client, fmt))
 
-    with path.open("rb") as upload:
+    with path.open("rb") as upload, translation.override("en"):  # the report's language
         report = sites_import(upload=upload, filename=path.name, user=officer, dry_run=True)
 
     assert report.problems == []

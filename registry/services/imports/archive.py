@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 from registry.services.exports import TRUNCATED
 from registry.services.imports.report import MB, ImportRefused, setting
 
@@ -24,8 +26,8 @@ def import_format(*, filename: str) -> str:
     """The format, from the suffix of the name the file came with (only ever used to choose)."""
     suffix = PurePosixPath(filename.lower()).suffix
     if suffix not in FORMATS:
-        raise ImportRefused(f"unsupported file type {suffix or '(none)'}; send one of " + ", ".join(
-            sorted(FORMATS)))  # fmt: skip
+        raise ImportRefused(_("unsupported file type %(suffix)s; send one of %(formats)s") % {
+            "suffix": suffix or "(none)", "formats": ", ".join(sorted(FORMATS))})  # fmt: skip
     return FORMATS[suffix]
 
 
@@ -35,7 +37,9 @@ def copy_capped(source: BinaryIO, target: Path, *, cap: int, what: str) -> int:
         while chunk := source.read(MB):
             written += len(chunk)
             if written > cap:
-                raise ImportRefused(f"{what} is larger than {cap // MB} MB.")
+                raise ImportRefused(
+                    _("%(what)s is larger than %(mb)d MB.") % {"what": what, "mb": cap // MB}
+                )
             out.write(chunk)
     return written
 
@@ -51,13 +55,20 @@ def unzip(archive: Path, directory: Path) -> tuple[Path, Path | None]:
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as error:
-        raise ImportRefused(f"not a readable zip archive ({error}).") from None
+        raise ImportRefused(
+            _("not a readable zip archive (%(error)s).") % {"error": error}
+        ) from None
     with zf:
         members = [m for m in zf.infolist() if not m.is_dir()]
         if len(members) > max_members:
-            raise ImportRefused(f"the archive has {len(members)} files; at most {max_members}.")
+            raise ImportRefused(
+                _("the archive has %(count)d files; at most %(max)d.")
+                % {"count": len(members), "max": max_members}
+            )
         if sum(m.file_size for m in members) > cap:
-            raise ImportRefused(f"the archive unpacks to more than {cap // MB} MB.")
+            raise ImportRefused(
+                _("the archive unpacks to more than %(mb)d MB.") % {"mb": cap // MB}
+            )
         target = directory / "shp"
         target.mkdir()
         shps, total, truncated = [], 0, None
@@ -66,7 +77,7 @@ def unzip(archive: Path, directory: Path) -> tuple[Path, Path | None]:
             path = PurePosixPath(name)
             is_link = (member.external_attr >> 28) == 0xA
             if path.is_absolute() or ".." in path.parts or ":" in name or is_link:
-                raise ImportRefused(f"unsafe path in the archive: {name!r}.")
+                raise ImportRefused(_("unsafe path in the archive: “%(name)s”.") % {"name": name})
             suffix = path.suffix.lower()
             if path.name.lower() == TRUNCATED and truncated is None:
                 truncated = target / TRUNCATED  # our name: no .shp part is called so
@@ -84,7 +95,10 @@ def unzip(archive: Path, directory: Path) -> tuple[Path, Path | None]:
                 shps.append(local)
             total += _extract(zf, member, local, cap=cap - total)
         if len(shps) != 1:
-            raise ImportRefused(f"the archive must hold exactly one .shp file, not {len(shps)}.")
+            raise ImportRefused(
+                _("the archive must hold exactly one .shp file, not %(count)d.")
+                % {"count": len(shps)}
+            )
         return shps[0], truncated
 
 
@@ -93,7 +107,9 @@ def _extract(zf: zipfile.ZipFile, member: zipfile.ZipInfo, local: Path, *, cap: 
         with zf.open(member) as source:
             return copy_capped(source, local, cap=cap, what="the archive")
     except (RuntimeError, NotImplementedError, zipfile.BadZipFile, EOFError) as error:
-        raise ImportRefused(f"cannot unpack {member.filename!r} ({error}).") from None
+        raise ImportRefused(
+            _("cannot unpack “%(name)s” (%(error)s).") % {"name": member.filename, "error": error}
+        ) from None
 
 
 def _flat_name(path: PurePosixPath) -> str:

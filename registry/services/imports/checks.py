@@ -41,13 +41,17 @@ def row_fields(
     if new:
         fields = {c: v for c, v in fields.items() if not _empty(v) or c.startswith("name_")}
     if (new or "name_kk" in fields) and not fields.get("name_kk"):
-        problems.append(Problem(row.number, "name_kk", "is required."))
+        problems.append(Problem(row.number, "name_kk", _("is required.")))
     if "typology" in fields:
         code = fields.pop("typology")
         if code in typologies or not code:
             fields["typology"] = typologies.get(code)
         else:
-            problems.append(Problem(row.number, "typology", f"unknown typology code {code!r}."))
+            problems.append(
+                Problem(
+                    row.number, "typology", _("unknown typology code “%(code)s”.") % {"code": code}
+                )
+            )
     if row.geometry_problem and not (row.geometry_missing and not new):
         problems.append(Problem(row.number, "location", row.geometry_problem))
     elif row.geometry is not None:
@@ -141,14 +145,22 @@ def _polygon(row: Row, geometry: GEOSGeometry, *, repair: bool):
         return geometry, []
     reason = geometry.valid_reason
     if not repair:
-        return None, [Problem(row.number, "boundary", (
-            f"is not a valid polygon: {reason}. Correct it, or import again with"
+        return None, [Problem(row.number, "boundary", _(
+            "is not a valid polygon: %(reason)s. Correct it, or import again with"
             " “repair invalid polygons” ticked."
-        ))]  # fmt: skip
+        ) % {"reason": reason})]  # fmt: skip
     geometry = _polygonal(geometry.make_valid())
     if geometry is None:
-        return None, [Problem(row.number, "boundary", f"cannot be repaired ({reason}).")]
-    row.notes.append(Problem(row.number, "boundary", f"repaired with MakeValid: {reason}."))
+        return None, [
+            Problem(
+                row.number, "boundary", _("cannot be repaired (%(reason)s).") % {"reason": reason}
+            )
+        ]
+    row.notes.append(
+        Problem(
+            row.number, "boundary", _("repaired with MakeValid: %(reason)s.") % {"reason": reason}
+        )
+    )
     return geometry, []
 
 
@@ -179,16 +191,15 @@ def _texts(row: Row, fields: dict) -> list[Problem]:
 
 def _text(row: Row, column: str, value: str, problems: list[Problem]) -> str:
     if "\x00" in value:
-        problems.append(Problem(row.number, column, "contains a NUL character."))
+        problems.append(Problem(row.number, column, _("contains a NUL character.")))
         return value
     text, had_markup = plain_text(value)
     if had_markup:
-        row.notes.append(Problem(row.number, column, "HTML removed: kept as plain text."))
+        row.notes.append(Problem(row.number, column, _("HTML removed: kept as plain text.")))
     if column in (*NAME_COLUMNS, "alt_names") and (hidden := hidden_characters(text)):
-        problems.append(Problem(row.number, column, (
-            "contains invisible characters (control, bidi or zero-width): "
-            + "; ".join(hidden[:3]) + ". Remove them."
-        )))  # fmt: skip
+        problems.append(Problem(row.number, column, _(
+            "contains invisible characters (control, bidi or zero-width): %(found)s. Remove them."
+        ) % {"found": "; ".join(hidden[:3])}))  # fmt: skip
     return text
 
 
@@ -198,7 +209,11 @@ def sensitivity_raise(fields: dict, row: int) -> Problem | None:
     if fields.get("category") == HeritageSite.Category.ARCHAEOLOGY and given in ("", "S0", "S1"):
         fields["sensitivity"] = HeritageSite.Sensitivity.HIGH
         if given:
-            return Problem(row, "sensitivity", f"{given} raised to S2: archaeology starts at S2.")
+            return Problem(
+                row,
+                "sensitivity",
+                _("%(given)s raised to S2: archaeology starts at S2.") % {"given": given},
+            )
     return None
 
 

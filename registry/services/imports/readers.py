@@ -15,6 +15,8 @@ from django.contrib.gis.gdal.geometries import GeometryCollection as OGRCollecti
 from django.contrib.gis.gdal.geometries import Polygon as OGRPolygon
 from django.contrib.gis.geometry import wkt_regex
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, WKBWriter
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from heritage.gdal_offline import gdal_network_off
 from registry.geometry import ALLOWED_SRIDS, WGS84
@@ -27,7 +29,7 @@ from registry.services.imports.restore import restored
 DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp.zip": "ESRI Shapefile"}
 
 MAX_FIELD_BYTES = 128 * 1024  # a CSV field; Python's csv module's own default limit
-DROPPED = "Z (height) and M values were dropped: the register keeps lon/lat only."
+DROPPED = gettext_lazy("Z (height) and M values were dropped: the register keeps lon/lat only.")
 # (columns, row count, rows, notes on the whole file)
 Read = tuple[list[str], int, Iterator[Row], list[Problem]]
 
@@ -86,7 +88,8 @@ def _epsg(crs: str | None) -> int:
         return WGS84
     if not code.isdigit() or int(code) not in ALLOWED_SRIDS:
         raise ImportRefused(
-            f"coordinate system {crs} is not accepted; use EPSG:4326 or a UTM zone."
+            _("coordinate system %(crs)s is not accepted; use EPSG:4326 or a UTM zone.")
+            % {"crs": crs}
         )
     return int(code)
 
@@ -103,7 +106,7 @@ def _before_gdal(path: Path, fmt: str) -> None:
     """The format from the first bytes; only allow-listed EPSG codes, no link, URL or file."""
     with path.open("rb") as f:
         if not MAGIC[fmt](f.read(100)):
-            raise ImportRefused(f"the file is not a {DRIVERS[fmt]} file.")
+            raise ImportRefused(_("the file is not a %(format)s file.") % {"format": DRIVERS[fmt]})
     if fmt == "geojson":
         geojson_srid(path)
     elif fmt == "gpkg":
@@ -128,11 +131,17 @@ def _gdal_read(path: Path, fmt: str, **options) -> tuple:
         try:
             info = pyogrio.read_info(path)
             if info.get("driver") != DRIVERS[fmt] or not info.get("geometry_type"):
-                raise ImportRefused(f"the file is not a {DRIVERS[fmt]} layer with geometries.")
+                raise ImportRefused(
+                    _("the file is not a %(format)s layer with geometries.")
+                    % {"format": DRIVERS[fmt]}
+                )
             _epsg(info.get("crs"))
             meta, _fids, geometries, data = pyogrio.raw.read(path, force_2d=True, **options)
         except gdal_errors as error:
-            message = f"the file cannot be read as {DRIVERS[fmt]} ({error})."
+            message = _("the file cannot be read as %(format)s (%(error)s).") % {
+                "format": DRIVERS[fmt],
+                "error": error,
+            }
             raise ImportRefused(message) from None
     return info, meta, geometries, data
 
@@ -197,16 +206,18 @@ def _csv_geometry(row: Row) -> None:
     try:
         srid = int(values.get("srid") or WGS84)
     except ValueError:
-        row.geometry_problem = "srid must be an EPSG number."
+        row.geometry_problem = _("srid must be an EPSG number.")
         return
     if srid not in ALLOWED_SRIDS:
-        row.geometry_problem = f"coordinate system EPSG:{srid} is not accepted."
+        row.geometry_problem = _("coordinate system EPSG:%(srid)s is not accepted.") % {
+            "srid": srid
+        }
         return
     wkt = (values.get("wkt") or "").strip()
     try:
         if wkt:
             if not wkt_regex.match(wkt):
-                row.geometry_problem = "is not WKT (e.g. POINT (68.27 43.30))."
+                row.geometry_problem = _("is not WKT (e.g. POINT (68.27 43.30)).")
                 return
             try:
                 row.geometry = _flat(GEOSGeometry(wkt, srid=srid), row)
@@ -218,22 +229,22 @@ def _csv_geometry(row: Row) -> None:
         elif (values.get("lon") or "").strip() or (values.get("lat") or "").strip():
             row.geometry = Point(float(values["lon"]), float(values["lat"]), srid=srid)
         else:
-            row.geometry_problem = "is missing (give lon and lat, or wkt)."
+            row.geometry_problem = _("is missing (give lon and lat, or wkt).")
             row.geometry_missing = True
     except (ValueError, TypeError, GEOSException):
-        row.geometry_problem = "lon and lat must be numbers; wkt must be valid WKT."
+        row.geometry_problem = _("lon and lat must be numbers; wkt must be valid WKT.")
 
 
 def _delimiter(header: str) -> str:
     """`,` or `;` (Excel in Russian and Kazakh locales), from the header line alone, outside
     quotes; never guessed from data."""
     if header.count('"') % 2:
-        raise ImportRefused("the CSV header line has an unclosed quote.")
+        raise ImportRefused(_("the CSV header line has an unclosed quote."))
     outside = re.sub(r'"[^"]*"', "", header)
     found = [d for d in (",", ";") if d in outside]
     if len(found) > 1:
         raise ImportRefused(
-            "the CSV header line has both , and ; between names: use one delimiter."
+            _("the CSV header line has both , and ; between names: use one delimiter.")
         )
     return found[0] if found else ","
 
@@ -249,9 +260,11 @@ def _csv_records(text: str, dialect: dict) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as error:
             raise ImportRefused(
-                f"the CSV cannot be read at row {number} (line {reader.line_num}): {error};"
-                ' is a quote unclosed? (a " inside a quoted field is doubled).'
-            ) from None
+                _(
+                    "the CSV cannot be read at row %(row)d (line %(line)d): %(error)s;"
+                    ' is a quote unclosed? (a " inside a quoted field is doubled).'
+                ) % {"row": number, "line": reader.line_num, "error": error}
+            ) from None  # fmt: skip
         if number and not any(value.strip() for value in record):
             continue  # a blank line, or a spreadsheet's empty row (;;;;)
         yield number, record
@@ -261,15 +274,15 @@ def _csv_records(text: str, dialect: dict) -> Iterator[tuple[int, list[str]]]:
 def _csv_row(number: int, record: list[str], columns: list[str | None]) -> Row:
     row = Row(number, {c: v for c, v in zip(columns, record, strict=False) if c is not None})
     if len(record) != len(columns):
-        row.problems.append(Problem(number, "", (
-            f"has {len(record)} fields; the header has {len(columns)}: a quote or a delimiter"
+        row.problems.append(Problem(number, "", _(
+            "has %(fields)d fields; the header has %(header)d: a quote or a delimiter"
             ' is missing or extra (fields with , ; " or line breaks must be quoted, and a "'
             " inside doubled)."
-        )))  # fmt: skip
+        ) % {"fields": len(record), "header": len(columns)}))  # fmt: skip
         return row
     for column, value in row.values.items():
         if len(value.encode()) > MAX_FIELD_BYTES:
-            message = f"is longer than {MAX_FIELD_BYTES // 1024} KB."
+            message = _("is longer than %(kb)d KB.") % {"kb": MAX_FIELD_BYTES // 1024}
             row.problems.append(Problem(number, column, message))
     if not row.problems:
         _csv_geometry(row)
@@ -280,7 +293,7 @@ def _csv_text(path: Path) -> tuple[str, dict]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRefused("a CSV file must be UTF-8.") from None
+        raise ImportRefused(_("a CSV file must be UTF-8.")) from None
     dialect = {"delimiter": _delimiter(text.split("\n", 1)[0]), "quotechar": '"'}
     dialect |= {"doublequote": True, "strict": True, "quoting": csv.QUOTE_MINIMAL}
     # A field may be as long as the file; long ones are reported by row and column.
@@ -295,9 +308,11 @@ def read_csv(path: Path, mapping: Mapping | None = None) -> Read:
     header = next(_csv_records(text, dialect), (0, []))[1]
     columns, notes = rename(header, mapping)
     if twice := sorted({c for c in columns if c and columns.count(c) > 1}):
-        raise ImportRefused(f"the CSV names {', '.join(twice)} more than once.")
+        raise ImportRefused(
+            _("the CSV names %(columns)s more than once.") % {"columns": ", ".join(twice)}
+        )
     if not ({"lon", "lat"} <= set(columns) or "wkt" in columns):
-        raise ImportRefused("a CSV file needs lon and lat columns, or a wkt column.")
+        raise ImportRefused(_("a CSV file needs lon and lat columns, or a wkt column."))
     count = sum(1 for _ in _csv_records(text, dialect)) - 1
 
     def rows() -> Iterator[Row]:

@@ -12,6 +12,7 @@ from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from registry.geometry import WGS84
 from registry.models import Typology
@@ -72,7 +73,9 @@ class _Importer:
         if region.pk in self.regions:
             return True
         self.report.problems.append(
-            Problem(row, "location", f"lies in {region}, outside your regions.")
+            Problem(
+                row, "location", _("lies in %(region)s, outside your regions.") % {"region": region}
+            )
         )
         return False
 
@@ -117,7 +120,7 @@ class _Importer:
             self.report.problems.extend(validation_problems(error, row.number))
             return
         except (GEOSException, GDALException) as error:
-            self.report.problems.append(Problem(row.number, "location", f"unusable: {error}."))
+            self.report.problems.append(Problem(row.number, "location", _unusable(error)))
             return
         self.report.duplicates.extend(duplicates(site, row.number, self.file_rows))
         self.file_rows[site.pk] = row.number
@@ -155,10 +158,15 @@ class _Importer:
             self.report.problems.append(Problem(row.number, "version", str(conflict)))
             return
         except (GEOSException, GDALException) as error:
-            self.report.problems.append(Problem(row.number, "location", f"unusable: {error}."))
+            self.report.problems.append(Problem(row.number, "location", _unusable(error)))
             return
         self.report.changes.append(change)
         self.report.accepted += 1
+
+
+def _unusable(error: Exception) -> str:
+    """GEOS's or GDAL's own words (English) inside a sentence in the user's language."""
+    return _("unusable: %(error)s.") % {"error": error}
 
 
 class _Rollback(Exception):
@@ -196,12 +204,14 @@ def sites_import(
         report.notes += notes
         if max_rows is not None and count > max_rows:
             raise ImportRefused(
-                f"the file has {count} rows; at most {max_rows} here (split it, or ask an"
-                " administrator to run `manage.py import_sites`)."
-            )
+                _(
+                    "the file has %(count)d rows; at most %(max)d here (split it, or ask an"
+                    " administrator to run `manage.py import_sites`)."
+                ) % {"count": count, "max": max_rows}
+            )  # fmt: skip
         for c in columns:
             if c not in KNOWN_COLUMNS and c.lower() not in PASSED_OVER:
-                report.notes.append(Problem(None, c, "unknown column; ignored."))
+                report.notes.append(Problem(None, c, _("unknown column; ignored.")))
         try:
             with transaction.atomic():
                 source = PurePosixPath(filename).name[:100]
@@ -230,4 +240,4 @@ def _import_rows(rows, report, importer, progress, every) -> None:
         if progress and report.rows % every == 0:
             progress(report.rows, report.rows / max(time.monotonic() - started, 1e-6))
     if report.rows == 0:
-        report.problems.append(Problem(None, "", "the file has no rows."))
+        report.problems.append(Problem(None, "", _("the file has no rows.")))
