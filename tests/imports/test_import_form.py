@@ -2,10 +2,17 @@
 
 import re
 
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from registry.models import HeritageSite
+from registry.services.areas import areas_for_location
 from tests.imports.files import ALMATY, GOOD, OTRAR, csv_lonlat, write
 from tests.officer.test_officer_flow import client_for
 
@@ -47,6 +54,38 @@ def test_the_form_shows_the_report_row_by_row(people, tmp_path):
     assert "outside your regions" in page
     assert "is required." in page
     assert not HeritageSite.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_report_is_in_the_officers_language(people, tmp_path, language):
+    """Every sentence of the report in the page's language: the row problems, the refusal of a
+    row outside the officer's regions, the notes (HTML removed), not English among Kazakh."""
+    client = client_for(people["officer_in"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    rows = [
+        GOOD[0] | {"lonlat": ALMATY, "description_en": "<b>Ruins</b>"},
+        GOOD[1] | {"name_kk": ""},
+    ]
+    path = csv_lonlat(tmp_path / "a.csv", rows)
+
+    page = client.post(URL, {"file": _upload(path)}).content.decode()
+
+    with translation.override(language):
+        expected = [
+            _("is required."),
+            _("lies in %(region)s, outside your regions.") % {"region": _region_of(ALMATY)},
+            _("HTML removed: kept as plain text."),
+            _("Nothing was written. Correct these rows and try again."),
+        ]
+    for sentence in expected:
+        assert escape(sentence) in page
+    for english in ("is required.", "outside your regions", "HTML removed"):
+        assert english not in page
+
+
+def _region_of(lonlat) -> str:
+    region, _district = areas_for_location(Point(*lonlat, srid=4326))
+    return str(region)
 
 
 def test_an_oversized_upload_is_refused(people, tmp_path, settings):
