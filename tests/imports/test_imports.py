@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from registry.models import HeritageSite, RegistrySequence
 from registry.services.imports import ImportRefused, sites_import
@@ -238,6 +239,15 @@ def test_the_command_reports_progress_and_imports_as_the_officer(people, tmp_pat
     assert "2 rows," in err
     assert "rows/s" in err
     assert set(HeritageSite.objects.values_list("created_by__username", flat=True)) == {"aigerim"}
+
+
+def test_the_command_reports_in_one_language_whatever_the_active_one(people, tmp_path, capsys):
+    path = csv_lonlat(tmp_path / "a.csv", [GOOD[0], GOOD[1] | {"name_kk": ""}])
+
+    with translation.override("kk"), pytest.raises(CommandError, match="1 problem"):
+        call_command("import_sites", str(path), "--as", "aigerim")
+
+    assert "row 2\tname_kk\tis required." in capsys.readouterr().out
 
 
 def test_the_command_fails_with_the_report_and_writes_nothing(people, tmp_path, capsys):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from registry.services.imports import ImportRefused, ImportReport, sites_import
 from registry.services.imports.mapping import Mapping, parse_map
@@ -93,6 +93,7 @@ class Command(BaseCommand):
         mapping = {c: t for c, t in mapping.items() if c.strip().casefold() not in keys}
         return mapping | given
 
+    @no_translations  # one language in a report: the command's own lines are English
     def handle(self, *args, file: Path, dry_run: bool, username: str | None, **options):
         user = None
         if username:
