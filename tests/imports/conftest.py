@@ -8,9 +8,11 @@ from tests.officer.conftest import people  # noqa: F401 (one person per role)
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(settings):
     """The report's messages are in the active language; these tests read English (the tests of
-    Kazakh and Russian reports activate theirs)."""
+    Kazakh and Russian reports ask for theirs). A request through the test client leaves its own
+    language active in the thread, so pages default to English here too."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

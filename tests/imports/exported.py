@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyogrio
 from django.urls import reverse
+from django.utils import translation
 
 from registry import exchange
 from registry.services.imports import sites_import
@@ -32,7 +33,8 @@ def export(client, fmt: str, folder: Path, **params) -> Path:
 
 
 def run(path: Path, user, *, dry_run: bool = False):
-    with path.open("rb") as upload:
+    # After a request the thread holds that request's language: the report is read in English.
+    with path.open("rb") as upload, translation.override("en"):
         return sites_import(upload=upload, filename=path.name, user=user, dry_run=dry_run)
 
 

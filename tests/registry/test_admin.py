@@ -1,6 +1,7 @@
 """Administrators edit every model in the admin, with map widgets; sites go through services."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from registry.models import HeritageSite, ImportMapping
@@ -26,6 +27,7 @@ def test_every_model_has_a_working_admin_list_and_add_form(admin_client, model):
 @pytest.mark.django_db
 def test_an_import_mapping_to_an_unknown_field_is_refused_naming_the_column(admin_client, users):
     url = reverse("admin:registry_importmapping_add")
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertion reads English
 
     refused = admin_client.post(url, {"name": "UNESCO list", "mapping": '{"id_no": "unesco"}'})
     saved = admin_client.post(url, {"name": "UNESCO list", "mapping": '{"id_no": "unesco_id"}'})
