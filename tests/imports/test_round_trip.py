@@ -256,6 +256,26 @@ def test_a_public_point_is_not_taken_even_without_the_generalisation_column(offi
     assert "public, generalised point (0.01° grid cell" in messages(report, "location")[0]
 
 
+def test_a_protection_act_on_a_registered_sites_row_is_refused_not_dropped(
+    client, officer, published, tmp_path
+):
+    """A new draft's act columns make a designation; a registered site's are not read by an
+    import, and are said so instead of being left out silently."""
+    path = staff_export(client, officer, "csv", tmp_path)
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    text[0] += ",unesco_inscribed"
+    text[1] += ",2003"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    before = written()
+
+    report = run(path, officer)
+
+    [(row, column, message)] = problems(report)
+    assert (row, column) == (1, "unesco_inscribed")
+    assert "added on its page" in message
+    assert written() == before
+
+
 def test_an_unknown_registry_number_is_reported_not_made_a_new_site(officer, tmp_path):
     path = tmp_path / "unknown.csv"
     path.write_text("registry_number,name_kk,category,significance,lon,lat\n"

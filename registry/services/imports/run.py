@@ -19,7 +19,7 @@ from registry.models import Typology
 from registry.roles import is_administrator, regions_of
 from registry.services.areas import areas_for_location
 from registry.services.imports import existing
-from registry.services.imports.acts import designations_create, row_acts
+from registry.services.imports.acts import TARGETS, designations_create, row_acts
 from registry.services.imports.archive import import_format, upload_saved
 from registry.services.imports.checks import (
     duplicates,
@@ -137,6 +137,11 @@ class _Importer:
             return
         fields, problems = self._fields(row, new=False)
         problems += existing.kept(row, site, fields, public_file=self.public_file)
+        if given := sorted(c for c in TARGETS if str(row.values.get(c) or "").strip()):
+            problems.append(Problem(row.number, ", ".join(given), _(
+                "a registered site's protection acts are added on its page, not by an import:"
+                " map these columns to nothing to update the site."
+            )))  # fmt: skip
         changed = existing.changes(site, fields)
         if problems or (changed and not self._in_regions(changed, row.number)):
             self.report.problems.extend(problems)
