@@ -61,6 +61,7 @@ ANALYZE gen_area;
 CREATE TEMP TABLE gen_typology ON COMMIT DROP AS
     SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, name_kk, name_ru, name_en
     FROM registry_typology;
+ANALYZE gen_typology;
 -- A settlement's own region and district: where a site that spilled over the border goes.
 CREATE TEMP TABLE gen_place ON COMMIT DROP AS
     SELECT p.*, r.id AS region_id, (
@@ -148,7 +149,7 @@ FROM (
         AND k.x = ST_X(s.public_location) AND k.y = ST_Y(s.public_location))
 ) c
 """,
-    "new_cell_index": "CREATE INDEX ON gen_new_cell USING gist (cell)",
+    "new_cell_index": "CREATE INDEX ON gen_new_cell USING gist (cell); ANALYZE gen_new_cell",
     # registry.projection.public_areas_sql, set-based: for each cell, every region and
     # district its square touches; the region and district covering its point, first by code,
     # else the nearest region. (tests/registry/test_demo_and_generate.py holds the two equal.)
@@ -175,6 +176,7 @@ LEFT JOIN (
     GROUP BY h.x, h.y, h.sensitivity
 ) a USING (x, y, sensitivity)
 """,
+    "cell_stats": "ANALYZE gen_cell",
     # Draft references for all, national numbers for the published (u7 < 0.9, as below).
     "counters": """
 CREATE TEMP TABLE gen_counter ON COMMIT DROP AS
@@ -200,50 +202,50 @@ INSERT INTO registry_heritagesite (
     published_at, wikidata_id, version, created_at, updated_at, location, threats, region_id,
     district_id, public_region_id, public_district_id, public_region_ids, public_district_ids)
 SELECT
-    number, draft_reference, site_kk, site_kk, site_ru, site_en, '', '', '', '', '{}',
+    CASE WHEN u7 < 0.9 THEN %(national)s || '-' || lpad(((
+        SELECT last_value - n FROM gen_counter WHERE prefix = %(national)s
+    ) + count(*) FILTER (WHERE u7 < 0.9) OVER w)::text, %(digits)s, '0') END,
+    %(draft)s || '-' || lpad(((SELECT last_value - n FROM gen_counter WHERE prefix = %(draft)s)
+                             + row_number() OVER w)::text, %(digits)s, '0'),
+    site_kk, site_kk, site_ru, site_en, '', '', '', '', '{}',
     (ARRAY['archaeology','architecture','monumental_art','ensemble','sacred','history'])
         [1 + floor(u3 * 6)::int],
     typology_id,
     CASE WHEN u4 < 0.001 THEN 'international' WHEN u4 < 0.15 THEN 'republican'
          WHEN u4 < 0.90 THEN 'local' WHEN u4 < 0.98 THEN 'candidate' ELSE 'delisted' END,
-    per.y_from + floor(u2 * (per.y_to - per.y_from))::int,
-    least(per.y_to, per.y_from + floor(u2 * (per.y_to - per.y_from))::int + floor(u3 * 200)::int),
-    per.period, 'synthetic',
+    y_from + floor(u2 * (y_to - y_from))::int,
+    least(y_to, y_from + floor(u2 * (y_to - y_from))::int + floor(u3 * 200)::int),
+    period_name, 'synthetic',
     (ARRAY['good','satisfactory','poor','critical','lost'])[1 + floor(u6 * 5)::int],
     u8 > 0.8,
-    s.sensitivity,
+    sensitivity,
     CASE WHEN u7 < 0.9 THEN 'published' WHEN u7 < 0.95 THEN 'in_review' ELSE 'draft' END,
-    CASE WHEN u7 < 0.9 THEN now() END, '', 1, now(), now(), location, '', s.region_id,
-    s.district_id,
-    CASE WHEN generalised THEN c.region_id ELSE s.region_id END,
-    CASE s.sensitivity WHEN 'S0' THEN s.district_id WHEN 'S3' THEN NULL ELSE c.district_id END,
-    CASE WHEN NOT generalised THEN ARRAY[s.region_id]
-         WHEN cardinality(c.region_ids) = 0 THEN ARRAY[c.region_id]  -- PUBLIC_AREAS_FILL_SQL
-         ELSE c.region_ids END,
-    CASE s.sensitivity WHEN 'S0' THEN ARRAY_REMOVE(ARRAY[s.district_id], NULL)
-         WHEN 'S3' THEN '{}' ELSE c.district_ids END
+    CASE WHEN u7 < 0.9 THEN now() END, '', 1, now(), now(), location, '', region_id,
+    district_id,
+    CASE WHEN generalised THEN cell_region_id ELSE region_id END,
+    CASE sensitivity WHEN 'S0' THEN district_id WHEN 'S3' THEN NULL ELSE cell_district_id END,
+    CASE WHEN NOT generalised THEN ARRAY[region_id]
+         WHEN cardinality(cell_region_ids) = 0 THEN ARRAY[cell_region_id]  -- PUBLIC_AREAS_FILL_SQL
+         ELSE cell_region_ids END,
+    CASE sensitivity WHEN 'S0' THEN ARRAY_REMOVE(ARRAY[district_id], NULL)
+         WHEN 'S3' THEN '{}' ELSE cell_district_ids END
 FROM (
     SELECT b.*, t.id AS typology_id, b.sensitivity = ANY(%(generalised)s) AS generalised,
-           CASE WHEN b.u7 < 0.9 THEN %(national)s || '-' || lpad(
-               (n.last_value - n.n + count(*) FILTER (WHERE b.u7 < 0.9) OVER w)::text,
-               %(digits)s, '0') END AS number,
-           %(draft)s || '-' || lpad((d.last_value - d.n + row_number() OVER w)::text,
-                                    %(digits)s, '0') AS draft_reference,
            t.name_kk || ': ' || b.place_kk || ' ' || b.g AS site_kk,
            t.name_ru || ': ' || b.place_ru || ' ' || b.g AS site_ru,
-           t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en
+           t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en,
+           per.period AS period_name, per.y_from, per.y_to, c.region_id AS cell_region_id,
+           c.district_id AS cell_district_id, c.region_ids AS cell_region_ids,
+           c.district_ids AS cell_district_ids
     FROM gen_site b
-    JOIN gen_counter n ON n.prefix = %(national)s
-    JOIN gen_counter d ON d.prefix = %(draft)s
     JOIN gen_typology t ON t.i = floor(b.u8 * (SELECT count(*) FROM gen_typology))
-    WINDOW w AS (ORDER BY b.g)
+    JOIN gen_period per ON per.i = b.period
+    LEFT JOIN gen_cell c ON c.sensitivity = b.sensitivity
+        AND c.x = ST_X(b.public_location) AND c.y = ST_Y(b.public_location)
 ) s
-LEFT JOIN gen_cell c ON generalised AND c.sensitivity = s.sensitivity
-    AND c.x = ST_X(s.public_location) AND c.y = ST_Y(s.public_location)
-JOIN gen_period per ON per.i = s.period
-ORDER BY s.g
-""",
-    "drop": "DROP TABLE gen_draw, gen_hit, gen_site, gen_new_cell, gen_counter",
+WINDOW w AS (ORDER BY g)
+ORDER BY g
+""",    "drop": "DROP TABLE gen_draw, gen_hit, gen_site, gen_new_cell, gen_counter",
 }
 
 
@@ -280,6 +282,7 @@ def _load_periods(cursor) -> None:
     with cursor.copy("COPY gen_period FROM STDIN") as copy:
         for i, row in enumerate(PERIODS):
             copy.write_row((i, *row))
+    cursor.execute("ANALYZE gen_period")
 
 
 def _public_location_sql(cursor) -> str:
@@ -332,9 +335,12 @@ def _rebuild_wanted(cursor, count: int, rebuild_indexes: bool | None) -> bool:
 
 def _setup(cursor, seed: float) -> dict:
     """Temp tables for the run; returns the batch statements' parameters."""
-    # Compiling each batch statement costs more than it saves; sorts and hashes of a batch
-    # fit in memory.
-    cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+    # Compiling each batch statement costs more than it saves; a batch's sorts and hashes
+    # fit in memory; index builds sort in memory, with a parallel worker for B-trees.
+    cursor.execute(
+        "SET LOCAL jit = off; SET LOCAL work_mem = '256MB';"
+        " SET LOCAL maintenance_work_mem = '512MB'"
+    )
     cursor.execute("SELECT setseed(%s)", [seed])
     bounds = _load_places(cursor)
     _load_periods(cursor)
