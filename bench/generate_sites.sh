@@ -86,7 +86,7 @@ for N in "${SIZES[@]}"; do
   say "raw SQL, $N rows"
   raw_sql "$N"
   say "points $RAW_POINTS; rows $RAW_ROWS; rows + indexes $RAW_INDEXED"
-  ROWS+=("| $(printf "%'d" "$N") | $OVERALL | $LOAD | ${REBUILD:-none} | $COUNTS | $SIZE | $RAW_POINTS | $RAW_ROWS | $RAW_INDEXED |")
+  ROWS+=("| $(python3 -c "print(f'{int("$N"):,}')") | $OVERALL | $LOAD | ${REBUILD:-none} | $COUNTS | $SIZE | $RAW_POINTS | $RAW_ROWS | $RAW_INDEXED |")
   psql -q "$BASE/postgres" -c "DROP DATABASE $DB"
 done
 

@@ -4,10 +4,11 @@ Sites cluster around real settlements (OSM, registry/data/kz-places-osm.geojson)
 population, spread by a Gaussian whose width grows with the settlement; every category,
 significance, period and sensitivity class occurs. Regions and districts are derived as for
 hand-made sites (spatial join: the covering area first by code, a district of the site's
-region), public areas as registry.projection.public_areas_sql derives them; every site gets a
-draft reference and each published one a national registry number, in order, from the
-registry's counters (registry/services/numbers.py). Generated rows carry no history: they are
-benchmark data, not edits.
+region, else its nearest within the snap distance), public areas as
+registry.projection.public_areas_sql derives them; every site gets a draft reference and each
+published one a national registry number, in order, from the registry's counters
+(registry/services/numbers.py). Generated rows carry no history: they are benchmark data, not
+edits.
 
 Speed comes from doing each step once per batch, set-based, in temporary tables, and writing
 each site once: one INSERT with every column final (an UPDATE afterwards would write every
@@ -24,6 +25,7 @@ import json
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -134,6 +136,15 @@ FROM (
     ) h ON h.g = b.g
     WHERE coalesce(h.region_id, p.region_id) IS NOT NULL
 ) s
+""",
+    # A point in its region but in none of its districts (the outlines are generalised) takes
+    # the nearest within MURA_REGION_SNAP_M, as registry.services.areas does by hand.
+    "district_snap": """
+UPDATE gen_site s SET district_id = (
+    SELECT d.id FROM registry_adminarea d
+    WHERE d.parent_id = s.region_id AND ST_DistanceSphere(d.geom, s.location) <= %(snap)s
+    ORDER BY ST_DistanceSphere(d.geom, s.location) LIMIT 1)
+WHERE s.district_id IS NULL
 """,
     # Cells not seen yet in this run, with the square that is public (projection.public_cell_sql).
     "new_cells": f"""
@@ -348,7 +359,7 @@ def _setup(cursor, seed: float) -> dict:
     cursor.execute(SETUP_SQL)
     return {
         "bounds": bounds, "periods": len(PERIODS), "generalised": list(GENERALISED), **NUMBERING,
-        "public_location_sql": _public_location_sql(cursor),
+        "public_location_sql": _public_location_sql(cursor), "snap": settings.MURA_REGION_SNAP_M,
     }  # fmt: skip
 
 
