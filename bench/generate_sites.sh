@@ -8,14 +8,26 @@
 #               best any loader can do while the table keeps the indexes it has.
 # Each N runs in its own scratch database (dropped and made again, dropped at the end), with
 # the figures of `generate_sites -v 2` per step. Usage: bench/generate_sites.sh [N ...]
-# (default: 100000 1000000). Check `df -h` first: 1M sites take about 1.6 GB, 10M about 16 GB.
+# (default: 100000 1000000). Check `df -h` first: at its peak (with the raw copy) 1M takes
+# about 3 GB, 10M about 30 GB.
 #
-# Figures (2 cores, PostgreSQL 15 defaults but fsync=off, shared_buffers 128MB; December 2026;
-# "load" is the batches alone, "overall" includes the index rebuild and the map counts):
+# Figures (2 cores shared, PostgreSQL 15 with its defaults but fsync=off, shared_buffers 128MB;
+# December 2026). "load": the batches alone (the progress lines); "overall": the whole command,
+# with the index and foreign-key rebuild, ANALYZE and the map counts. Raw figures: see above.
 #
-# | sites | generate_sites overall | load     | index rebuild | map counts | table  | points  | rows    | rows+indexes |
-# |-------|------------------------|----------|---------------|------------|--------|---------|---------|--------------|
-# FIGURES
+# | sites     | generate_sites overall  | load   | rebuild | map counts | table                | points  | rows    | rows+indexes    |
+# |-----------|-------------------------|--------|---------|------------|----------------------|---------|---------|-----------------|
+# | 100,000   | 9,825 rows/s (10.2 s)   | 35,254 | 5.0 s   | 2.3 s      | 160 MB (heap 51 MB)  | 549,357 | 221,378 | 26,811 (3.7 s)  |
+# | 1,000,000 | 13,429 rows/s (74.5 s)  | 45,043 | 44.3 s  | 7.8 s      | 1.5 GB (heap 508 MB) | 766,135 | 266,880 | 27,827 (35.9 s) |
+# | 9,999,999 | 12,011 rows/s (832.6 s) | 41,279 | 548.8 s | 40.7 s     | 15 GB (heap 5.0 GB)  | 711,094 | 205,897 | 23,574 (424 s)  |
+#
+# (rows/s unless said; 9,999,999 is the most the 7-digit draft references allow, measured one
+# commit before the district snap, a 0.3 s per million step.) Before issue 17 (row-wise public
+# areas, indexes kept): 100,000 in 33.1 s (3,021 rows/s), 1,000,000 in 427.6 s (2,339 rows/s).
+# What bounds it: building the 32 secondary indexes (three trigram GIN, two geography GiST
+# foremost) and checking the 8 foreign keys again: 59% of the 1M run, 66% of the 10M; raw rows with
+# nothing derived reach only the "rows+indexes" figure. Keeping the indexes instead is slower
+# still (about 14,000 rows/s for raw rows into an empty copy at 1M, falling as it grows).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 ensure_everything >/dev/null
