@@ -3,19 +3,34 @@
 Sites cluster around real settlements (OSM, registry/data/kz-places-osm.geojson), weighted by
 population, spread by a Gaussian whose width grows with the settlement; every category,
 significance, period and sensitivity class occurs. Regions and districts are derived as for
-hand-made sites (spatial join), in bulk; every site gets a draft reference and each published one
-a national registry number, in order, from the registry's counters (registry/services/numbers.py).
-Generated rows carry no history: they are benchmark data, not edits.
+hand-made sites (spatial join: the covering area first by code, a district of the site's
+region, else its nearest within the snap distance), public areas as
+registry.projection.public_areas_sql derives them; every site gets a draft reference and each
+published one a national registry number, in order, from the registry's counters
+(registry/services/numbers.py). Generated rows carry no history: they are benchmark data, not
+edits.
+
+Speed comes from doing each step once per batch, set-based, in temporary tables, and writing
+each site once: one INSERT with every column final (an UPDATE afterwards would write every
+row, and all its index entries, twice). Spatial joins run area-first: one GiST probe per
+subdivided area outline into an index of the batch's points, not one probe per point. Public
+areas depend on the public cell alone, so they are computed once per cell and kept for the
+run. A run that at least doubles the table drops its secondary indexes and foreign keys and
+builds them again at the end (as the PostgreSQL manual advises for bulk loads): building an
+index from sorted rows costs far less than maintaining it row by row, and a foreign key added
+back checks every row in one join.
 """
 
 import json
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from registry.models import AdminArea, RegistrySequence
-from registry.projection import PUBLIC_AREAS_FILL_SQL, public_areas_sql
+from registry.projection import GRID_DEGREES, public_cell_sql
 from registry.services.aggregates import map_counts_rebuild
 from registry.services.numbers import DIGITS, DRAFT, LAST_NUMBER, NATIONAL
 from registry.services.regions import DATA
@@ -23,6 +38,11 @@ from registry.services.regions import DATA
 PLACES_FILE = DATA / "kz-places-osm.geojson"
 SPREAD_DEGREES = {"city": 0.12, "town": 0.05, "village": 0.02}
 NUMBERING = {"national": NATIONAL, "draft": DRAFT, "digits": DIGITS}
+TABLE = "registry_heritagesite"
+# Runs of fewer rows than this keep the indexes whatever the table's size: rebuilding
+# would not pay for itself, and a small run should not lock the table for long.
+REBUILD_MIN_ROWS = 100_000
+GENERALISED = tuple(cls for cls, size in GRID_DEGREES.items() if size)  # S1, S2
 
 # (period, earliest year, latest year): dating is drawn inside the period.
 PERIODS = [
@@ -32,125 +52,221 @@ PERIODS = [
     ("independence", 1991, 2025),
 ]  # fmt: skip
 
+# Regions (level 1) and districts (level 2) cut into pieces of at most 64 vertices: a piece's
+# box is tight, so a point or cell is tested against few, small polygons.
 SETUP_SQL = """
-CREATE TEMP TABLE gen_region ON COMMIT DROP AS
-    SELECT id, code, ST_Subdivide(geom, 64) AS geom
-    FROM registry_adminarea WHERE level = 1;
-CREATE INDEX ON gen_region USING gist (geom);
-CREATE TEMP TABLE gen_district ON COMMIT DROP AS
-    SELECT id, code, ST_Subdivide(geom, 64) AS geom FROM registry_adminarea WHERE level = 2;
-CREATE INDEX ON gen_district USING gist (geom);
+CREATE TEMP TABLE gen_area ON COMMIT DROP AS
+    SELECT id, level, code, parent_id, ST_Subdivide(geom, 64) AS geom
+    FROM registry_adminarea;
+CREATE INDEX ON gen_area USING gist (geom);
+ANALYZE gen_area;
 CREATE TEMP TABLE gen_typology ON COMMIT DROP AS
     SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, name_kk, name_ru, name_en
     FROM registry_typology;
+ANALYZE gen_typology;
+-- A settlement's own region and district: where a site that spilled over the border goes.
+CREATE TEMP TABLE gen_place ON COMMIT DROP AS
+    SELECT p.*, r.id AS region_id, (
+        SELECT d.id FROM gen_area d
+        WHERE d.level = 2 AND d.parent_id = r.id AND ST_Covers(d.geom, p.pt)
+        ORDER BY d.code LIMIT 1
+    ) AS district_id
+    FROM (SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM gen_place_raw) p
+    LEFT JOIN LATERAL (
+        SELECT r.id FROM gen_area r WHERE r.level = 1 AND ST_Covers(r.geom, p.pt)
+        ORDER BY r.code LIMIT 1
+    ) r ON true;
+ANALYZE gen_place;
+-- Public areas of each S1/S2 cell met so far (they depend on the cell alone).
+CREATE TEMP TABLE gen_cell (
+    sensitivity text, x float8, y float8, region_id bigint, district_id bigint,
+    region_ids bigint[], district_ids bigint[], PRIMARY KEY (sensitivity, x, y)
+) ON COMMIT DROP;
 """
 
-# Statements run one by one (";\n" separates them); the last returns the new ids.
-BATCH_SQL = """
-CREATE TEMP TABLE gen_batch ON COMMIT DROP AS
+# Each batch: statements run one by one, named for the timings.
+BATCH_SQL = {
+    "draw": """
+CREATE TEMP TABLE gen_draw ON COMMIT DROP AS
 WITH draws AS (
     SELECT g, random() AS r, random() AS u1, random() AS u2, random() AS u3, random() AS u4,
            random() AS u5, random() AS u6, random() AS u7, random() AS u8
     FROM generate_series(1, %(n)s) AS g
 )
-SELECT d.*, p.name_kk AS place_kk, p.name_ru AS place_ru, p.name_en AS place_en,
-       ST_SetSRID(ST_MakePoint(
+SELECT d.*, p.i AS place, ST_SetSRID(ST_MakePoint(
            p.lon + p.spread * sqrt(-2 * ln(1 - d.u1)) * cos(2 * pi() * d.u2),
-           p.lat + p.spread * sqrt(-2 * ln(1 - d.u1)) * sin(2 * pi() * d.u2)), 4326) AS location,
-       CASE WHEN u5 < 0.55 THEN 'S0' WHEN u5 < 0.75 THEN 'S1' WHEN u5 < 0.95 THEN 'S2'
-            ELSE 'S3' END AS sensitivity,
-       ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS place_pt,
-       NULL::bigint AS region_id, NULL::bigint AS district_id,
-       NULL::geometry AS public_location, NULL::bigint AS public_district_id
+           p.lat + p.spread * sqrt(-2 * ln(1 - d.u1)) * sin(2 * pi() * d.u2)), 4326) AS location
 FROM draws d
+JOIN gen_place p ON p.i = width_bucket(d.r, %(bounds)s::float8[]) - 1
+ORDER BY p.i  -- neighbours together: each area's probe reads few pages
+""",
+    "draw_index": "CREATE INDEX ON gen_draw USING gist (location)",
+    # Every (point, area) pair where the area covers the point, area by area.
+    "areas": """
+CREATE TEMP TABLE gen_hit ON COMMIT DROP AS
+SELECT h.g, a.level, a.id, a.code, a.parent_id
+FROM gen_area a
 CROSS JOIN LATERAL (
-    SELECT * FROM gen_place WHERE cum >= d.r * %(total)s::float8 ORDER BY cum LIMIT 1
-) p;
-
--- A Gaussian can spill over the border: such a site goes back to its settlement.
-UPDATE gen_batch b SET region_id = r.id
-    FROM gen_region r WHERE ST_Covers(r.geom, b.location);
-UPDATE gen_batch SET location = place_pt WHERE region_id IS NULL;
-UPDATE gen_batch b SET region_id = r.id
-    FROM gen_region r WHERE b.region_id IS NULL AND ST_Covers(r.geom, b.location);
-DELETE FROM gen_batch WHERE region_id IS NULL;
-ANALYZE gen_batch;
-UPDATE gen_batch b SET district_id = d.id FROM gen_district d WHERE ST_Covers(d.geom, b.location);
--- The public point by the site table's own generated-column expression (read from the
--- catalog, so there is one definition), and the district it falls in.
-UPDATE gen_batch SET public_location = %(public_location_sql)s;
-UPDATE gen_batch b SET public_district_id = d.id FROM gen_district d
-    WHERE ST_Covers(d.geom, b.public_location);
-
--- Draft references for all, national numbers for the published (u7 < 0.9, as below).
-CREATE TEMP TABLE gen_counter (prefix text, last_value bigint) ON COMMIT DROP;
-WITH wanted AS (
-    SELECT %(draft)s::text AS prefix, count(*) AS n FROM gen_batch
-    UNION ALL SELECT %(national)s::text, count(*) FILTER (WHERE u7 < 0.9) FROM gen_batch
-),
-bumped AS (
+    SELECT b.g FROM gen_draw b WHERE ST_Covers(a.geom, b.location) OFFSET 0
+) h
+""",
+    # The covering region first by code (as for a hand-made site) and a district of it; a
+    # Gaussian can spill over the border: such a site goes back to its settlement (none if
+    # the settlement itself lies outside every region outline).
+    "sites": """
+CREATE TEMP TABLE gen_site ON COMMIT DROP AS
+SELECT s.*, %(public_location_sql)s AS public_location
+FROM (
+    SELECT b.g, b.u2, b.u3, b.u4, b.u6, b.u7, b.u8, floor(b.u4 * %(periods)s)::int AS period,
+           p.name_kk AS place_kk, p.name_ru AS place_ru, p.name_en AS place_en,
+           CASE WHEN b.u5 < 0.55 THEN 'S0' WHEN b.u5 < 0.75 THEN 'S1' WHEN b.u5 < 0.95 THEN 'S2'
+                ELSE 'S3' END AS sensitivity,
+           coalesce(h.region_id, p.region_id) AS region_id,
+           CASE WHEN h.region_id IS NULL THEN p.district_id
+                ELSE h.district_ids[array_position(h.district_parents, h.region_id)]
+           END AS district_id,
+           CASE WHEN h.region_id IS NULL THEN p.pt ELSE b.location END AS location
+    FROM gen_draw b
+    JOIN gen_place p ON p.i = b.place
+    LEFT JOIN (
+        SELECT g, (array_agg(id ORDER BY code) FILTER (WHERE level = 1))[1] AS region_id,
+               array_agg(id ORDER BY code) FILTER (WHERE level = 2) AS district_ids,
+               array_agg(parent_id ORDER BY code) FILTER (WHERE level = 2) AS district_parents
+        FROM gen_hit GROUP BY g
+    ) h ON h.g = b.g
+    WHERE coalesce(h.region_id, p.region_id) IS NOT NULL
+) s
+""",
+    # A point in its region but in none of its districts (the outlines are generalised) takes
+    # the nearest within MURA_REGION_SNAP_M, as registry.services.areas does by hand.
+    "district_snap": """
+UPDATE gen_site s SET district_id = (
+    SELECT d.id FROM registry_adminarea d
+    WHERE d.parent_id = s.region_id AND ST_DistanceSphere(d.geom, s.location) <= %(snap)s
+    ORDER BY ST_DistanceSphere(d.geom, s.location) LIMIT 1)
+WHERE s.district_id IS NULL
+""",
+    # Cells not seen yet in this run, with the square that is public (projection.public_cell_sql).
+    "new_cells": f"""
+CREATE TEMP TABLE gen_new_cell ON COMMIT DROP AS
+SELECT c.*, {public_cell_sql("c.pt", "c.sensitivity")} AS cell
+FROM (
+    SELECT DISTINCT ON (sensitivity, ST_X(public_location), ST_Y(public_location))
+           sensitivity, ST_X(public_location) AS x, ST_Y(public_location) AS y,
+           public_location AS pt
+    FROM gen_site s
+    WHERE sensitivity = ANY(%(generalised)s) AND NOT EXISTS (
+        SELECT 1 FROM gen_cell k WHERE k.sensitivity = s.sensitivity
+        AND k.x = ST_X(s.public_location) AND k.y = ST_Y(s.public_location))
+) c
+""",
+    "new_cell_index": "CREATE INDEX ON gen_new_cell USING gist (cell)",
+    # registry.projection.public_areas_sql, set-based: for each cell, every region and
+    # district its square touches; the region and district covering its point, first by code,
+    # else the nearest region. (tests/registry/test_generate.py holds the two equal.)
+    "cell_areas": """
+INSERT INTO gen_cell
+SELECT c.sensitivity, c.x, c.y, coalesce(a.region_id,
+           (SELECT r.id FROM gen_area r WHERE r.level = 1 ORDER BY r.geom <-> c.pt, r.code
+            LIMIT 1)),
+       a.district_id, coalesce(a.region_ids, '{}'), coalesce(a.district_ids, '{}')
+FROM gen_new_cell c
+LEFT JOIN (
+    SELECT h.x, h.y, h.sensitivity,
+        (array_agg(h.id ORDER BY h.code) FILTER (WHERE h.level = 1 AND h.covers))[1]
+            AS region_id,
+        (array_agg(h.id ORDER BY h.code) FILTER (WHERE h.level = 2 AND h.covers))[1]
+            AS district_id,
+        array_agg(DISTINCT h.id ORDER BY h.id) FILTER (WHERE h.level = 1) AS region_ids,
+        array_agg(DISTINCT h.id ORDER BY h.id) FILTER (WHERE h.level = 2) AS district_ids
+    FROM gen_area a
+    CROSS JOIN LATERAL (
+        SELECT c.x, c.y, c.sensitivity, a.level, a.id, a.code, ST_Covers(a.geom, c.pt) AS covers
+        FROM gen_new_cell c WHERE ST_Intersects(a.geom, c.cell) OFFSET 0
+    ) h
+    GROUP BY h.x, h.y, h.sensitivity
+) a USING (x, y, sensitivity)
+""",
+    "cell_stats": "ANALYZE gen_cell",
+    # Draft references for all, national numbers for the published (u7 < 0.9, as below).
+    "counters": """
+CREATE TEMP TABLE gen_counter ON COMMIT DROP AS
+SELECT %(draft)s::text AS prefix, count(*) AS n, 0::bigint AS last_value FROM gen_site
+UNION ALL SELECT %(national)s::text, count(*) FILTER (WHERE u7 < 0.9), 0 FROM gen_site
+""",
+    "reserve": """
+WITH bumped AS (
     INSERT INTO registry_registrysequence AS s (prefix, last_value)
-    SELECT prefix, n FROM wanted
+    SELECT prefix, n FROM gen_counter
     ON CONFLICT (prefix) DO UPDATE SET last_value = s.last_value + EXCLUDED.last_value
     RETURNING prefix, last_value
 )
-INSERT INTO gen_counter SELECT * FROM bumped;
-
+UPDATE gen_counter c SET last_value = b.last_value FROM bumped b WHERE b.prefix = c.prefix
+""",
+    # Every column final, rows in draw order: ids, draft references and registry numbers
+    # rise together.
+    "insert": """
 INSERT INTO registry_heritagesite (
     registry_number, draft_reference, name, name_kk, name_ru, name_en, description, description_kk,
     description_ru, description_en, alt_names, category, typology_id, significance, date_from,
     date_to, period, dating_note, condition, location_approximate, sensitivity, status,
     published_at, wikidata_id, version, created_at, updated_at, location, threats, region_id,
-    district_id, public_district_id, public_region_ids, public_district_ids)
+    district_id, public_region_id, public_district_id, public_region_ids, public_district_ids)
 SELECT
-    number, draft_reference, site_kk, site_kk, site_ru, site_en, '', '', '', '', '{}',
+    CASE WHEN u7 < 0.9 THEN %(national)s || '-' || lpad(((
+        SELECT last_value - n FROM gen_counter WHERE prefix = %(national)s
+    ) + count(*) FILTER (WHERE u7 < 0.9) OVER w)::text, %(digits)s, '0') END,
+    %(draft)s || '-' || lpad(((SELECT last_value - n FROM gen_counter WHERE prefix = %(draft)s)
+                             + row_number() OVER w)::text, %(digits)s, '0'),
+    site_kk, site_kk, site_ru, site_en, '', '', '', '', '{}',
     (ARRAY['archaeology','architecture','monumental_art','ensemble','sacred','history'])
         [1 + floor(u3 * 6)::int],
     typology_id,
     CASE WHEN u4 < 0.001 THEN 'international' WHEN u4 < 0.15 THEN 'republican'
          WHEN u4 < 0.90 THEN 'local' WHEN u4 < 0.98 THEN 'candidate' ELSE 'delisted' END,
-    per.y_from, per.y_to, per.period, 'synthetic',
+    y_from + floor(u2 * (y_to - y_from))::int,
+    least(y_to, y_from + floor(u2 * (y_to - y_from))::int + floor(u3 * 200)::int),
+    period_name, 'synthetic',
     (ARRAY['good','satisfactory','poor','critical','lost'])[1 + floor(u6 * 5)::int],
     u8 > 0.8,
     sensitivity,
     CASE WHEN u7 < 0.9 THEN 'published' WHEN u7 < 0.95 THEN 'in_review' ELSE 'draft' END,
     CASE WHEN u7 < 0.9 THEN now() END, '', 1, now(), now(), location, '', region_id,
-    district_id, public_district_id, '{}', '{}'
+    district_id,
+    CASE WHEN generalised THEN cell_region_id ELSE region_id END,
+    CASE sensitivity WHEN 'S0' THEN district_id WHEN 'S3' THEN NULL ELSE cell_district_id END,
+    CASE WHEN NOT generalised THEN ARRAY[region_id]
+         WHEN cardinality(cell_region_ids) = 0 THEN ARRAY[cell_region_id]  -- PUBLIC_AREAS_FILL_SQL
+         ELSE cell_region_ids END,
+    CASE sensitivity WHEN 'S0' THEN ARRAY_REMOVE(ARRAY[district_id], NULL)
+         WHEN 'S3' THEN '{}' ELSE cell_district_ids END
 FROM (
-    SELECT b.*, t.id AS typology_id,
-           CASE WHEN b.u7 < 0.9 THEN %(national)s || '-' || lpad(b.num::text, %(digits)s, '0')
-                END AS number,
-           %(draft)s || '-' || lpad(b.draft_num::text, %(digits)s, '0') AS draft_reference,
+    SELECT b.*, t.id AS typology_id, b.sensitivity = ANY(%(generalised)s) AS generalised,
            t.name_kk || ': ' || b.place_kk || ' ' || b.g AS site_kk,
            t.name_ru || ': ' || b.place_ru || ' ' || b.g AS site_ru,
-           t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en
-    FROM (
-        SELECT b.*, n.last_value - count(*) OVER p + row_number() OVER p AS num,
-               d.last_value - count(*) OVER a + row_number() OVER a AS draft_num
-        FROM gen_batch b
-        JOIN gen_counter n ON n.prefix = %(national)s
-        JOIN gen_counter d ON d.prefix = %(draft)s
-        WINDOW p AS (PARTITION BY b.u7 < 0.9 ORDER BY g ROWS BETWEEN UNBOUNDED PRECEDING
-                     AND UNBOUNDED FOLLOWING),
-               a AS (ORDER BY g ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-    ) b
+           t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en,
+           per.period AS period_name, per.y_from, per.y_to, c.region_id AS cell_region_id,
+           c.district_id AS cell_district_id, c.region_ids AS cell_region_ids,
+           c.district_ids AS cell_district_ids
+    FROM gen_site b
     JOIN gen_typology t ON t.i = floor(b.u8 * (SELECT count(*) FROM gen_typology))
+    JOIN gen_period per ON per.i = b.period
+    LEFT JOIN gen_cell c ON c.sensitivity = b.sensitivity
+        AND c.x = ST_X(b.public_location) AND c.y = ST_Y(b.public_location)
 ) s
-CROSS JOIN LATERAL (
-    SELECT p.period, p.y_from + floor(u2 * (p.y_to - p.y_from))::int AS y_from,
-           least(p.y_to, p.y_from + floor(u2 * (p.y_to - p.y_from))::int
-                 + floor(u3 * 200)::int) AS y_to
-    FROM gen_period p WHERE p.i = floor(u4 * %(periods)s)::int
-) per
-RETURNING id;
-"""
+WINDOW w AS (ORDER BY g)
+ORDER BY g
+""",
+    "drop": "DROP TABLE gen_draw, gen_hit, gen_site, gen_new_cell, gen_counter",
+}
 
 
-def _load_places(cursor) -> float:
-    """A temp table of settlements with cumulative sampling weights; returns the total weight."""
+def _load_places(cursor) -> list[float]:
+    """A temp table of settlements; returns where each one's share of the sampling weight
+    starts (a site's settlement is one binary search in that list, `width_bucket`)."""
     with PLACES_FILE.open(encoding="utf-8") as f:
         features = json.load(f)["features"]
-    rows, total = [], 0.0
+    rows, bounds, total = [], [], 0.0
     for feature in features:
         p = feature["properties"]
         if not p["adm1_pcode"]:
@@ -158,19 +274,17 @@ def _load_places(cursor) -> float:
         population = int(p["population"] or 300)
         lon, lat = feature["geometry"]["coordinates"]
         names = (p["name_kk"] or p["name"], p["name_ru"] or p["name"], p["name_en"] or p["name"])
-        total += population**0.7  # cumulative weight: sampling is one index lookup
-        rows.append((*names, lon, lat, SPREAD_DEGREES[p["place"]], total))
+        bounds.append(total)
+        total += population**0.7
+        rows.append((len(rows), *names, lon, lat, SPREAD_DEGREES[p["place"]]))
     cursor.execute(
-        "CREATE TEMP TABLE gen_place (name_kk text, name_ru text, name_en text, lon float8,"
-        " lat float8, spread float8, cum float8) ON COMMIT DROP"
+        "CREATE TEMP TABLE gen_place_raw (i int, name_kk text, name_ru text, name_en text,"
+        " lon float8, lat float8, spread float8) ON COMMIT DROP"
     )
-    with cursor.copy("COPY gen_place FROM STDIN") as copy:
+    with cursor.copy("COPY gen_place_raw FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-    # (No UPDATE before the index: an index built over HOT-updated rows is not usable by
-    # the transaction that built it, and sampling would fall back to a scan per site.)
-    cursor.execute("CREATE INDEX gen_place_cum ON gen_place (cum); ANALYZE gen_place")
-    return total
+    return [bound / total for bound in bounds]
 
 
 def _load_periods(cursor) -> None:
@@ -180,6 +294,7 @@ def _load_periods(cursor) -> None:
     with cursor.copy("COPY gen_period FROM STDIN") as copy:
         for i, row in enumerate(PERIODS):
             copy.write_row((i, *row))
+    cursor.execute("ANALYZE gen_period")
 
 
 def _public_location_sql(cursor) -> str:
@@ -187,51 +302,137 @@ def _public_location_sql(cursor) -> str:
     cursor.execute(
         "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a"
         " ON a.attrelid = d.adrelid AND a.attnum = d.adnum"
-        " WHERE d.adrelid = 'registry_heritagesite'::regclass AND a.attname = 'public_location'"
+        " WHERE d.adrelid = %s::regclass AND a.attname = 'public_location'",
+        [TABLE],
     )
     return cursor.fetchone()[0]
 
 
+def _secondary_indexes_drop(cursor) -> list[str]:
+    """Drop the site table's indexes other than its primary key and unique constraints (whose
+    keys arrive in order, and which must refuse a duplicate at once), and its foreign keys;
+    return the statements that make them again, exactly as they were (from the catalog)."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [TABLE],
+    )
+    keys = cursor.fetchall()
+    cursor.execute(
+        "SELECT pg_get_indexdef(i.indexrelid), i.indexrelid::regclass::text FROM pg_index i"
+        " WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT EXISTS ("
+        "SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 2",
+        [TABLE],
+    )
+    indexes = cursor.fetchall()
+    quote = connection.ops.quote_name
+    if keys:  # rows written earlier in the transaction are checked now, not lost with the key
+        cursor.execute(f"SET CONSTRAINTS {', '.join(quote(name) for name, _ in keys)} IMMEDIATE")
+    for name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {TABLE} DROP CONSTRAINT {quote(name)}")
+    for _definition, name in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return [definition for definition, _name in indexes] + [
+        f"ALTER TABLE {TABLE} ADD CONSTRAINT {quote(name)} {definition}"
+        for name, definition in keys
+    ]
+
+
+def _rebuild_wanted(cursor, count: int, rebuild_indexes: bool | None) -> bool:
+    if rebuild_indexes is not None:
+        return rebuild_indexes
+    cursor.execute(f"SELECT count(*) FROM {TABLE}")
+    return count >= max(REBUILD_MIN_ROWS, cursor.fetchone()[0])
+
+
+def _setup(cursor, seed: float) -> dict:
+    """Temp tables for the run; returns the batch statements' parameters."""
+    # Compiling each batch statement costs more than it saves; a batch's sorts and hashes
+    # fit in memory; index builds sort in memory, with a parallel worker for B-trees.
+    cursor.execute(
+        "SET LOCAL jit = off; SET LOCAL work_mem = '256MB';"
+        " SET LOCAL maintenance_work_mem = '512MB'"
+    )
+    cursor.execute("SELECT setseed(%s)", [seed])
+    bounds = _load_places(cursor)
+    _load_periods(cursor)
+    cursor.execute(SETUP_SQL)
+    return {
+        "bounds": bounds, "periods": len(PERIODS), "generalised": list(GENERALISED), **NUMBERING,
+        "public_location_sql": _public_location_sql(cursor), "snap": settings.MURA_REGION_SNAP_M,
+    }  # fmt: skip
+
+
+def _batch(cursor, params: dict, timings: dict[str, float]) -> int:
+    """Make one batch of sites; returns how many (a few fewer than asked, see "sites")."""
+    made = 0
+    for name, sql in BATCH_SQL.items():
+        started = time.monotonic()
+        cursor.execute(sql.replace("%(public_location_sql)s", params["public_location_sql"]),
+                       params)  # fmt: skip
+        if name == "insert":
+            made = cursor.rowcount
+        timings[name] = timings.get(name, 0.0) + time.monotonic() - started
+    return made
+
+
 def sites_generate(
-    *, count: int, seed: float = 0.42, batch_size: int = 100_000,
+    *, count: int, seed: float = 0.42, batch_size: int = 200_000,
+    rebuild_indexes: bool | None = None,
     progress: Callable[[int, float], None] | None = None,
+    notice: Callable[[str], None] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> int:  # fmt: skip
     """Insert `count` synthetic sites in one transaction (all or none); returns rows made.
 
-    `seed` (-1..1) makes a run repeatable for a given database state.
+    `seed` (-1..1) makes a run repeatable for a given database state. `rebuild_indexes`: drop
+    the secondary indexes and foreign keys for the load and build them again at the end; by
+    default when the run adds at least as many rows as the table holds (and 100,000 or
+    more). `progress(made, seconds)` after each batch, `notice(text)` at each stage;
+    `timings` collects the seconds spent in each step.
     """
     if not AdminArea.objects.exists():
         raise ValueError("Load the regions first: manage.py load_regions")
     given = RegistrySequence.objects.filter(prefix=DRAFT).values_list("last_value", flat=True)
     if (given.first() or 0) + count > LAST_NUMBER:  # each site takes a draft reference
         raise ValueError(f"{count:,} more sites would pass the {LAST_NUMBER:,} draft references")
+    notice, timings = notice or (lambda text: None), {} if timings is None else timings
     started, made = time.monotonic(), 0
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT setseed(%s)", [seed])
-        total = _load_places(cursor)
-        _load_periods(cursor)
-        cursor.execute(SETUP_SQL)
-        public_location_sql = _public_location_sql(cursor)
+        params = _setup(cursor, seed)
+        rebuild = []
+        if _rebuild_wanted(cursor, count, rebuild_indexes):
+            rebuild = _secondary_indexes_drop(cursor)
+            keys = sum("FOREIGN KEY" in statement for statement in rebuild)
+            notice(_("Dropped %(indexes)s indexes and %(keys)s foreign keys of the site table "
+                     "for the load: they are built again at the end, and the table stays "
+                     "locked until then. Rows/s below do not include that.")
+                   % {"indexes": len(rebuild) - keys, "keys": keys})  # fmt: skip
+        timings["setup"] = time.monotonic() - started
         while made < count:
-            n = min(batch_size, count - made)
-            params = {"n": n, "total": total, "periods": len(PERIODS), **NUMBERING}
-            sql = BATCH_SQL.replace("%(public_location_sql)s", public_location_sql)
-            for statement in sql.split(";\n"):
-                if statement.strip():
-                    cursor.execute(statement, params)
-            ids = [row[0] for row in cursor.fetchall()]
-            # Public regions and districts as for every site (one definition), from the
-            # subdivided outlines: fast to test against a small cell.
-            cursor.execute(public_areas_sql(regions="gen_region", districts="gen_district"),
-                           {"ids": ids})  # fmt: skip
-            cursor.execute(PUBLIC_AREAS_FILL_SQL, {"ids": ids})
-            cursor.execute("DROP TABLE gen_batch, gen_counter")
-            made += len(ids)
+            params["n"] = min(batch_size, count - made)
+            made += _batch(cursor, params, timings)
             if progress:
                 progress(made, time.monotonic() - started)
         # Dropped here too, not only at commit: inside an outer transaction (a test) the
         # temp tables would otherwise outlive this call.
-        cursor.execute("DROP TABLE gen_place, gen_period, gen_region, gen_district, gen_typology")
-        cursor.execute("ANALYZE registry_heritagesite")
-        map_counts_rebuild()  # the public map's cell counts, in the same transaction
+        cursor.execute("DROP TABLE gen_place_raw, gen_place, gen_period, gen_area, gen_typology,"
+                       " gen_cell")  # fmt: skip
+        _finish(cursor, rebuild, notice, timings)
     return made
+
+
+def _finish(cursor, rebuild: list[str], notice: Callable[[str], None], timings: dict) -> None:
+    """Indexes and foreign keys back (each checks every row), statistics, the map's counts."""
+    if rebuild:
+        started = time.monotonic()
+        for statement in rebuild:
+            cursor.execute(statement)
+        timings["rebuild"] = time.monotonic() - started
+        notice(_("Indexes and foreign keys built again in %(s).1f s.")
+               % {"s": timings["rebuild"]})  # fmt: skip
+    started = time.monotonic()
+    cursor.execute(f"ANALYZE {TABLE}")
+    map_counts_rebuild()  # the public map's cell counts, in the same transaction
+    timings["map_counts"] = time.monotonic() - started
+    notice(_("Statistics and map counts in %(s).1f s.") % {"s": timings["map_counts"]})
