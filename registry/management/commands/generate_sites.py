@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from registry.services.generate import sites_generate
 
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             "--keep-indexes", action="store_const", const=False, dest="rebuild_indexes"
         )
 
+    @no_translations  # one language in a report: the command's own lines are English
     def handle(self, *args, count, seed, batch_size, rebuild_indexes, verbosity, **options):
         if count < 1:
             raise CommandError("count must be a positive number of sites.")
