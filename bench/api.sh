@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# API latency and throughput beside the physical limit (bench/raw_app.py: raw SQL, JSON built
-# by PostgreSQL), and export to GeoPackage beside ogr2ogr straight from the database.
-# Usage: bench/api.sh [N=1000000] [SECONDS=10]. Uses the database mura_bench on the local
-# cluster (made with generate_sites N if it has fewer sites; never dropped). Needs wrk.
+# API latency and throughput beside the physical limit (bench/raw_app.py: a minimal WSGI app
+# running the API's own statements), and export to GeoPackage beside ogr2ogr straight from the
+# database. Usage: [EXPORT=0] bench/api.sh [N=1000000] [SECONDS=10]. Uses the database
+# mura_bench on the local cluster (made with generate_sites N if it has fewer sites; never
+# dropped). Needs wrk. Ratios: API p50 / raw p50, raw req/s / API req/s (1.00: as fast).
 source "$(dirname "$0")/../scripts/lib.sh"
 ensure_everything
 N=${1:-1000000}
@@ -26,50 +27,66 @@ fi
 psql -q "$DATABASE_URL" -c "VACUUM ANALYZE registry_heritagesite"
 say "sites: $(psql -tA "$DATABASE_URL" -c 'SELECT count(*) FROM registry_public_site') published"
 
+# Almaty's centre is the densest cluster of the synthetic register; the medium box is the
+# region around it, the sparse one the steppe west of Karaganda.
+REGION=$(psql -tA "$DATABASE_URL" -c "SELECT code FROM registry_adminarea WHERE registry_prefix = 'KZ-ALA' OR (level = 1 AND name_en ILIKE 'Almaty') LIMIT 1")
+NAMES=(dense medium sparse nearest count search)
+declare -A API=(
+  [dense]="/api/v1/sites/?bbox=76.85,43.20,77.00,43.30&limit=100"
+  [medium]="/api/v1/sites/?bbox=76.0,43.0,77.5,44.0&limit=100"
+  [sparse]="/api/v1/sites/?bbox=70.0,48.0,71.5,49.0&limit=100"
+  [nearest]="/api/v1/sites/?near=76.93,43.25&ordering=distance&limit=20"
+  [count]="/api/v1/sites/count/?region=$REGION"
+  [search]="/api/v1/sites/?q=Taraz&limit=20"
+)
+# The raw app runs the very statements the API sends for these requests (bench/statements.py).
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+requests=()
+for q in "${NAMES[@]}"; do requests+=("$q=${API[$q]}"); done
+python bench/statements.py "$TMP/statements.json" "${requests[@]}"
+
+# Two sync workers each, as the issue measured; the API's rate limits are counted (one round
+# trip each), with limits no benchmark reaches.
 APP_PORT=$(free_port)
 RAW_PORT=$(free_port)
-gunicorn -w 8 -b "127.0.0.1:$APP_PORT" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
+gunicorn -w 2 -b "127.0.0.1:$APP_PORT" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
 APP_PID=$!
-gunicorn -w 8 -b "127.0.0.1:$RAW_PORT" --chdir bench raw_app:app --log-level warning --access-logfile /dev/null &
+MURA_STATEMENTS="$TMP/statements.json" gunicorn -w 2 -b "127.0.0.1:$RAW_PORT" --chdir bench raw_app:app --log-level warning --access-logfile /dev/null &
 RAW_PID=$!
-trap 'kill $APP_PID $RAW_PID 2>/dev/null' EXIT
+trap 'kill $APP_PID $RAW_PID 2>/dev/null; rm -rf "$TMP"' EXIT
 sleep 3
 
-# Almaty's centre is the densest cluster of the synthetic register.
-BBOX=76.85,43.20,77.00,43.30
-REGION=$(psql -tA "$DATABASE_URL" -c "SELECT code FROM registry_adminarea WHERE registry_prefix = 'KZ-ALA' OR (level = 1 AND name_en ILIKE 'Almaty') LIMIT 1")
-NEAR=76.93,43.25
-declare -A API=(
-  [bbox]="/api/v1/sites/?bbox=$BBOX&limit=100"
-  [count]="/api/v1/sites/count/?region=$REGION"
-  [nearest]="/api/v1/sites/?near=$NEAR&ordering=distance&limit=20"
-)
-declare -A RAW=([bbox]="/bbox?bbox=$BBOX" [count]="/count?region=$REGION" [nearest]="/nearest?near=$NEAR")
-
-run() {  # name url clients
+median() {  # url clients -> "median p95 rps"
   local out
-  out=$(wrk -t"$3" -c"$3" -d"${SECS}s" --timeout 30s -s "$ROOT/bench/percentiles.lua" "$2")
-  if [ "$(awk '/^RPS/ {print ($2 == 0)}' <<<"$out")" = 1 ]; then
-    printf '%-14s c=%s  no request completed in %ss\n' "$1" "$3" "$SECS"
-    return
-  fi
-  printf '%-14s c=%s  median %7s ms  p95 %7s ms  %9s req/s  errors %s\n' "$1" "$3" \
-    "$(awk '/^P50_MS/ {print $2}' <<<"$out")" "$(awk '/^P95_MS/ {print $2}' <<<"$out")" \
-    "$(awk '/^RPS/ {print $2}' <<<"$out")" "$(awk '/^ERRORS/ {print $2}' <<<"$out")"
+  out=$(wrk -t"$2" -c"$2" -d"${SECS}s" --timeout 30s -s "$ROOT/bench/percentiles.lua" "$1")
+  echo "$(awk '/^P50_MS/ {print $2}' <<<"$out") $(awk '/^P95_MS/ {print $2}' <<<"$out") $(awk '/^RPS/ {print $2}' <<<"$out") $(awk '/^ERRORS/ {print $2}' <<<"$out")"
 }
 
-for q in bbox count nearest; do
-  curl -sf "http://127.0.0.1:$APP_PORT${API[$q]}" >/dev/null || die "API $q failed"
-  curl -sf "http://127.0.0.1:$RAW_PORT${RAW[$q]}" >/dev/null || die "raw $q failed"
-  # Every worker's first requests (imports, connection) are not what is measured.
-  wrk -t8 -c8 -d3s "http://127.0.0.1:$APP_PORT${API[$q]}" >/dev/null
-  wrk -t8 -c8 -d3s "http://127.0.0.1:$RAW_PORT${RAW[$q]}" >/dev/null
+printf '%-8s %2s  %9s %9s %6s   %9s %9s   %9s %9s %6s\n' request c "api p50" "raw p50" ratio "api p95" "raw p95" "api rps" "raw rps" ratio
+for q in "${NAMES[@]}"; do
+  app="http://127.0.0.1:$APP_PORT${API[$q]}" raw="http://127.0.0.1:$RAW_PORT/$q"
+  curl -sf "$app" >"$TMP/app.json" || die "API $q failed"
+  curl -sf "$raw" >"$TMP/raw.json" || die "raw $q failed"
+  python - "$TMP/app.json" "$TMP/raw.json" <<'PY' || die "API and raw app answer $q differently"
+import json, sys
+app, raw = (json.load(open(f)) for f in sys.argv[1:])
+app.pop("next", None), raw.pop("next", None), app.pop("next_cursor", None), raw.pop("next_cursor", None)
+sys.exit(app != raw)
+PY
+  # Every worker's first requests (imports, connection, compiling) are not what is measured.
+  wrk -t2 -c2 -d2s "$app" >/dev/null
+  wrk -t2 -c2 -d2s "$raw" >/dev/null
   for c in 1 8; do
-    run "api $q" "http://127.0.0.1:$APP_PORT${API[$q]}" $c
-    run "raw $q" "http://127.0.0.1:$RAW_PORT${RAW[$q]}" $c
+    read -r a50 a95 arps aerr <<<"$(median "$app" $c)"
+    read -r r50 r95 rrps rerr <<<"$(median "$raw" $c)"
+    printf '%-8s %2s  %9s %9s %6s   %9s %9s   %9s %9s %6s  errors %s/%s\n' "$q" "$c" "$a50" "$r50" \
+      "$(awk -v a="$a50" -v r="$r50" 'BEGIN {printf "%.2f", a / r}')" "$a95" "$r95" "$arps" "$rrps" \
+      "$(awk -v a="$arps" -v r="$rrps" 'BEGIN {printf "%.2f", r / a}')" "$aerr" "$rerr"
   done
 done
 
+[ "${EXPORT:-1}" = 0 ] && exit 0
 say "export of every published site to GeoPackage (public projection)"
 # The same columns, rows and order as export_sites --public writes.
 RAW_EXPORT_SQL="SELECT s.registry_number, s.name_kk, s.name_ru, s.name_en, s.category,
@@ -82,7 +99,6 @@ RAW_EXPORT_SQL="SELECT s.registry_number, s.name_kk, s.name_ru, s.name_en, s.cat
   LEFT JOIN registry_typology t ON t.id = s.typology_id
   LEFT JOIN registry_adminarea d ON d.id = s.district_id
   ORDER BY s.registry_number"
-TMP=$(mktemp -d)
 /usr/bin/time -f "export_sites: %e s, peak %M KB" \
   python manage.py export_sites "$TMP/api.gpkg" --public >/dev/null
 # Memory stays flat whatever the size: the same export of one region, for comparison.

@@ -143,15 +143,21 @@ TEMPLATES = [
 ]
 
 # DATABASE_URL is set by scripts/up and scripts/test (a local cluster under var/) or by the
-# deployment. Any PostGIS will do; the engine is always GeoDjango's.
+# deployment. Any PostGIS will do; the engine is GeoDjango's with a cheaper health check
+# (heritage/postgis/base.py).
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL"),
-        engine="django.contrib.gis.db.backends.postgis",
+        engine="heritage.postgis",
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+
+
+# word_similarity above which a searched word matches a name or description (pg_trgm's default,
+# 0.6, misses one-letter typos in short names).
+MURA_WORD_SIMILARITY = 0.45
 
 
 def database_faults_bounded(database: dict) -> dict:
@@ -168,7 +174,9 @@ def database_faults_bounded(database: dict) -> dict:
     # streamed export, and a tile whose estimate passed jit_above_cost spent tens of ms
     # compiling a query that runs in a few (maps/tiles.py). Set at connection, so a tile is
     # one round trip, not four (BEGIN, SET LOCAL, the tile, COMMIT).
-    server = ["-c jit=off"]
+    # Text search's similarity threshold (registry/search.py) is set here too, for the same
+    # reason: a search is one round trip.
+    server = ["-c jit=off", f"-c pg_trgm.word_similarity_threshold={MURA_WORD_SIMILARITY}"]
     if timeout_ms := int(env("MURA_STATEMENT_TIMEOUT_MS", "0")):
         server.append(f"-c statement_timeout={timeout_ms}")
     options = {

@@ -44,6 +44,11 @@ def door_for(user) -> Door:
         return Door(site_list_for_staff(user=user), zones, True, True)
     if user.is_authenticated and granted_exact_locations(user):
         return Door(site_list_exact_published(), zone_list_public, True, False)
+    return public_door()
+
+
+def public_door() -> Door:
+    """What everyone reads: the public projection (DESIGN §4)."""
     # Region and district outlines (up to 60 kB each) are never serialised: not fetched.
     public = (
         site_list_public()

@@ -49,6 +49,8 @@ class Column:
     on_import: str = FIELD
     path: str = ""  # the queryset path exports read, if not `field` (None: computed in Python)
     aliases: tuple[str, ...] = ()  # other names the importer accepts
+    # Carried by the API's list features too (registry/features.py), for the same audience.
+    listed: bool = False
 
     @property
     def query_path(self) -> str:
@@ -59,20 +61,23 @@ PUBLIC, EXACT, STAFF = Access.PUBLIC, Access.EXACT, Access.STAFF
 
 # fmt: off
 COLUMNS: tuple[Column, ...] = (
-    Column("registry_number", "registry_number", "reg_number", TEXT, PUBLIC, KEY),
-    Column("name_kk", "name_kk", "name_kk", TEXT, PUBLIC),
-    Column("name_ru", "name_ru", "name_ru", TEXT, PUBLIC),
-    Column("name_en", "name_en", "name_en", TEXT, PUBLIC),
-    Column("category", "category", "category", CHOICE, PUBLIC),
-    Column("typology", "typology", "typology", CHOICE, PUBLIC, path="typology__code"),
-    Column("significance", "significance", "signif", CHOICE, PUBLIC, aliases=("significan",)),
-    Column("period", "period", "period", CHOICE, PUBLIC),
-    Column("date_from", "date_from", "date_from", INT, PUBLIC),
-    Column("date_to", "date_to", "date_to", INT, PUBLIC),
-    Column("condition", "condition", "condition", CHOICE, PUBLIC),
-    Column("sensitivity", "sensitivity", "sensitiv", CHOICE, PUBLIC, aliases=("sensitivit",)),
-    Column("region", "region", "region", TEXT, PUBLIC, DERIVED, path="region__code"),
-    Column("district", "district", "district", TEXT, PUBLIC, DERIVED, path="district__code"),
+    Column("registry_number", "registry_number", "reg_number", TEXT, PUBLIC, KEY, listed=True),
+    Column("name_kk", "name_kk", "name_kk", TEXT, PUBLIC, listed=True),
+    Column("name_ru", "name_ru", "name_ru", TEXT, PUBLIC, listed=True),
+    Column("name_en", "name_en", "name_en", TEXT, PUBLIC, listed=True),
+    Column("category", "category", "category", CHOICE, PUBLIC, listed=True),
+    Column("typology", "typology", "typology", CHOICE, PUBLIC, path="typology__code", listed=True),
+    Column("significance", "significance", "signif", CHOICE, PUBLIC, aliases=("significan",),
+           listed=True),
+    Column("period", "period", "period", CHOICE, PUBLIC, listed=True),
+    Column("date_from", "date_from", "date_from", INT, PUBLIC, listed=True),
+    Column("date_to", "date_to", "date_to", INT, PUBLIC, listed=True),
+    Column("condition", "condition", "condition", CHOICE, PUBLIC, listed=True),
+    Column("sensitivity", "sensitivity", "sensitiv", CHOICE, PUBLIC, aliases=("sensitivit",),
+           listed=True),
+    Column("region", "region", "region", TEXT, PUBLIC, DERIVED, path="region__code", listed=True),
+    Column("district", "district", "district", TEXT, PUBLIC, DERIVED, path="district__code",
+           listed=True),
     # Full records: what a round trip needs beyond the public list's columns.
     Column("alt_names", "alt_names", "alt_names", ARRAY, EXACT),
     Column("description_kk", "description_kk", "desc_kk", TEXT, EXACT),
@@ -80,16 +85,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("description_en", "description_en", "desc_en", TEXT, EXACT),
     Column("dating_note", "dating_note", "dating_not", TEXT, EXACT),
     Column("condition_assessed_on", "condition_assessed_on", "cond_date", DATE, EXACT),
-    Column("location_approximate", "location_approximate", "loc_approx", BOOL, EXACT),
+    Column("location_approximate", "location_approximate", "loc_approx", BOOL, EXACT, listed=True),
     Column("unesco_id", "unesco_id", "unesco_id", INT, EXACT),
     Column("wikidata_id", "wikidata_id", "wikidata", TEXT, EXACT),
     Column("boundary", "boundary", "boundary", GEOMETRY, EXACT, path="export_boundary"),
-    Column("status", "status", "status", CHOICE, EXACT, DERIVED),
-    Column("draft_reference", "draft_reference", "draft_ref", TEXT, STAFF, KEY),
+    Column("status", "status", "status", CHOICE, EXACT, DERIVED, listed=True),
+    Column("draft_reference", "draft_reference", "draft_ref", TEXT, STAFF, KEY, listed=True),
     Column("version", "version", "version", INT, STAFF, VERSION),
     # Computed for every row (not read from the database).
     Column("location_generalisation", "location_generalisation", "generalis", TEXT, PUBLIC,
-           DERIVED),
+           DERIVED, listed=True),
     Column("geometry_withheld", "geometry_withheld", "geom_wthld", BOOL, PUBLIC, DERIVED),
 )
 # fmt: on

@@ -7,8 +7,9 @@ Distances are metres on the spheroid (PostGIS geography), never degrees.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import connections
 from django.db.models import Func, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -19,8 +20,8 @@ from registry.transliteration import search_variants
 # Searched text: names first (`text_filter(names_only=True)` takes the first three).
 TEXT_COLUMNS = [f"{n}_{lang}" for n in ("name", "description") for lang in ("kk", "ru", "en")]
 # word_similarity above which a text matches (pg_trgm's default, 0.6, misses one-letter typos
-# in short names).
-WORD_SIMILARITY = 0.45
+# in short names): set at connection (settings.MURA_WORD_SIMILARITY), read here for checks.
+WORD_SIMILARITY = settings.MURA_WORD_SIMILARITY
 ORDERINGS = {
     "registry_number": ("registry_number",),
     "-registry_number": ("-registry_number",),
@@ -103,6 +104,33 @@ def geometry_value(geom) -> Value:
     return Value(geom, output_field=models.GeometryField(srid=4326))
 
 
+class LonLat(Func):
+    """A lon/lat point from two numbers, each its own query parameter: a compiled statement
+    binds another point there (registry/features.py)."""
+
+    template = "ST_SetSRID(ST_MakePoint(%(expressions)s), 4326)"
+    output_field = models.PointField(srid=4326)
+
+    def __init__(self, point: Point):
+        super().__init__(Value(float(point.x)), Value(float(point.y)))
+
+
+class BoxOverlaps(Func):
+    """`geometry && box`, the box from four numbers (west, south, east, north), each its own
+    query parameter. For points, "inside or on the box's edge", as ST_Intersects, but costed
+    as the cheap operator it is (ST_Intersects' cost makes the planner AND in the status
+    index, 900k entries, to spare itself calls it does not make)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " && "
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, geometry: str, bbox: tuple[float, float, float, float]):
+        box = Func(*(Value(float(v)) for v in bbox), Value(4326), function="ST_MakeEnvelope")
+        super().__init__(models.F(geometry), box)
+
+
 @dataclass(frozen=True)
 class SiteQuery:
     bbox: tuple[float, float, float, float] | None = None
@@ -124,18 +152,13 @@ class SiteQuery:
 
 def _geometry_filters(sites: QuerySet, query: SiteQuery, geometry: str) -> QuerySet:
     if query.bbox is not None:
-        # Points: `&&` with the box is "inside or on its edge", as ST_Intersects, but costed
-        # as the cheap operator it is (ST_Intersects' cost makes the planner AND in the
-        # status index, 900k entries, to spare itself calls it does not make).
-        sites = sites.filter(**{f"{geometry}__bboverlaps": Polygon.from_bbox(query.bbox)})
+        sites = sites.filter(BoxOverlaps(geometry, query.bbox))
     if query.area is not None:
         sites = sites.filter(**{f"{geometry}__intersects": query.area})
     if query.near is not None:
-        sites = sites.annotate(distance_m=GeodesicDistance(geometry, geometry_value(query.near)))
+        sites = sites.annotate(distance_m=GeodesicDistance(geometry, LonLat(query.near)))
         if query.distance_m is not None:
-            sites = sites.filter(
-                GeodesicWithin(geometry, geometry_value(query.near), query.distance_m)
-            )
+            sites = sites.filter(GeodesicWithin(geometry, LonLat(query.near), query.distance_m))
     return sites
 
 
@@ -165,12 +188,8 @@ def text_filter(sites: QuerySet, text: str, *, names_only: bool = False) -> Quer
     """Typo-tolerant (trigram word similarity) across kk/ru/en names and descriptions (or
     names only: suggestions), for the query as typed and its transliteration; GIN trigram
     indexes serve each `%>`."""
-    # The threshold `%>` uses, on the connection the query will run on (maybe a replica).
-    with connections[sites.db].cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-            [str(WORD_SIMILARITY)],
-        )
+    # The threshold `%>` uses (WORD_SIMILARITY) is set for every connection when it opens
+    # (heritage/settings.py): a search is one round trip.
     condition = Q()
     for variant in search_variants(text):
         for column in TEXT_COLUMNS[:3] if names_only else TEXT_COLUMNS:
@@ -227,7 +246,7 @@ def nearest_window(sites: QuerySet, query: SiteQuery, *, geometry: str, rows: in
     (with `SPHERE_SLACK`) are sorted exactly: every site as near as the `rows`-th, ties
     included, is in. Sites without a location have no distance and are left out.
     """
-    point = geometry_value(query.near)
+    point = LonLat(query.near)
     radius = (
         sites.order_by()
         .annotate(knn_m=GeodesicKnn(geometry, point))

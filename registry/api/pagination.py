@@ -12,7 +12,9 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.utils.urls import replace_query_param
 
-from registry.search import number_key
+from registry import features
+from registry.access import Door
+from registry.search import SiteQuery, number_key
 
 MAX_OFFSET = 100_000
 SALT = "mura.api.cursor"
@@ -75,6 +77,24 @@ def page_of(
     if offset + limit > MAX_OFFSET:
         return rows, None
     return rows, _encode({"o": ordering, "offset": offset + limit})
+
+
+def site_page(
+    door: Door, query: SiteQuery, *, limit: int, cursor: str | None
+) -> tuple[list[str], str | None]:
+    """`page_of` for sites, as GeoJSON feature texts built by PostgreSQL (registry/features.py)."""
+    keyset = query.ordering in ("registry_number", "-registry_number")
+    state = _decode(cursor, query.ordering) if cursor else {}
+    after = state["after"] if keyset and "after" in state else None
+    offset = state.get("offset", 0) if after is None else 0
+    page = features.page(door, query, limit=limit, offset=offset, after=after)
+    if page.next_key is None:
+        return page.features, None
+    if keyset:
+        return page.features, _encode({"o": query.ordering, "after": page.next_key})
+    if offset + limit > MAX_OFFSET:
+        return page.features, None
+    return page.features, _encode({"o": query.ordering, "offset": offset + limit})
 
 
 def next_link(request, token: str | None) -> str | None:

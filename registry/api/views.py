@@ -1,8 +1,11 @@
 """REST API v1: thin views. Each starts from the door (registry/access.py), parses its input
 with registry/query.py, filters with registry.search and pages without a count."""
 
+import json
+
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -11,12 +14,12 @@ from rest_framework.response import Response
 from registry.access import Door, log_exact_read
 from registry.api import serializers as out
 from registry.api.base import ERRORS, ApiView
-from registry.api.pagination import next_link, page_of
+from registry.api.pagination import next_link, page_of, site_page
 from registry.api.params import openapi_parameters
+from registry.features import count as count_sites
 from registry.models import AdminArea
 from registry.query import FILTERS, PAGING, QUERY_FILTERS, TEXT, Param, SiteQuery, names_of, spec_of
 from registry.query_schema import body_schema
-from registry.search import first_rows_window, nearest_window, sites_filter, spatial_first
 from registry.selectors import designation_list_public, staff_number_lookup
 
 SITE = Param("site", TEXT, "a site's registry number", max_length=32, pattern=r"^[A-Z0-9-]{1,32}$")
@@ -49,33 +52,21 @@ def _page_schema(name: str) -> serializers.Serializer:
 
 
 class _SiteListing(ApiView):
-    def listing(self, query: SiteQuery, page: dict):
+    def listing(self, query: SiteQuery, page: dict) -> HttpResponse:
+        """A page of features PostgreSQL built (registry/features.py), passed through."""
         door: Door = self.door()
-        sites = sites_filter(door.sites, query, geometry=door.geometry)
-        window = None
-        if query.ordering == "distance":
-
-            def window(sites, rows):
-                return nearest_window(sites, query, geometry=door.geometry, rows=rows)
-
-        elif spatial_first(query):
-            window = first_rows_window
-
-        def rows_of(sites, rows):
-            rows = window(sites, rows) if window else sites
-            return out.feature_rows(rows, exact=door.exact, staff=door.staff)
-
-        rows, token = page_of(
-            sites,
-            ordering=query.ordering,
-            limit=page["limit"],
-            cursor=page["cursor"],
-            window=rows_of,
-        )
+        features, token = site_page(door, query, limit=page["limit"], cursor=page["cursor"])
         if door.exact:
-            log_exact_read(self.request.user, "site list", len(rows))
-        features = out.features(rows, exact=door.exact, staff=door.staff)
-        return Response(feature_collection(features, self.request, token))
+            log_exact_read(self.request.user, "site list", len(features))
+        tail = {
+            "numberReturned": len(features),
+            "next": next_link(self.request, token),
+            "next_cursor": token,
+        }
+        rest = json.dumps(tail, separators=(",", ":"))[1:]
+        body = f'{{"type":"FeatureCollection","features":[{",".join(features)}],{rest}'
+
+        return HttpResponse(body, content_type=self.request.accepted_renderer.media_type)
 
 
 class SiteListApi(_SiteListing):
@@ -120,10 +111,8 @@ class SiteCountApi(ApiView):
         responses={200: out.CountSerializer, **ERRORS},
     )
     def get(self, request):
-        door = self.door()
         query, _ = self.parse()
-        sites = sites_filter(door.sites, query, geometry=door.geometry)
-        return Response({"count": sites.order_by().count()})
+        return Response({"count": count_sites(self.door(), query)})
 
 
 class SiteDetailApi(ApiView):

@@ -1,0 +1,249 @@
+"""The API's list features, built by PostgreSQL from statements compiled once per query shape.
+
+A page of sites is one round trip whose rows are GeoJSON feature texts: Python joins them and
+never handles a value. Its statement is compiled by the ORM from the same filters as every
+other surface (registry/search.py), but not on every request: compiling costs more than a
+small page's query. What varies between requests of one shape (the box, the point, the
+distance, a keyset cursor) is bound, not compiled. A shape is the query with those values
+replaced by sentinels; the compiled statement remembers which parameter holds which sentinel,
+and each request binds its own values there (`Statement.bind`).
+
+A feature's properties come from the exchange columns marked `listed` (registry/exchange.py),
+for the door's audience: the list feature, the exports and the importer share one definition.
+"""
+
+import functools
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import connections, router
+from django.db.models import F, QuerySet
+from django.utils import translation
+
+from registry import exchange
+from registry.access import Door, public_door
+from registry.models import PublicSite
+from registry.projection import GENERALISATION
+from registry.search import (
+    SPATIAL_FIRST_MAX_DEG2,
+    SPATIAL_FIRST_MAX_M,
+    SiteQuery,
+    first_rows_window,
+    nearest_window,
+    number_key,
+    sites_filter,
+    spatial_first,
+)
+
+# Sentinels: values no real query holds (coordinates near 1e9 degrees, a cursor no registry
+# number can be), each found again by equality among the compiled statement's parameters.
+FAR = 1e9
+SMALL_BOX = (FAR + 1, FAR + 2, FAR + 1.5, FAR + 2.5)  # 0.25 square degrees: spatial first
+BIG_BOX = (FAR + 1, FAR + 2, FAR + 21, FAR + 22)  # 400 square degrees
+SMALL_DISTANCE = 12_345.678_9  # metres, below SPATIAL_FIRST_MAX_M
+BIG_DISTANCE = FAR + 7
+NEAR = (FAR + 5, FAR + 6)
+AFTER = "\uffffafter"
+BOX_NAMES = ("west", "south", "east", "north")
+STATEMENTS_CACHED = 512
+assert (SMALL_BOX[2] - SMALL_BOX[0]) * (SMALL_BOX[3] - SMALL_BOX[1]) <= SPATIAL_FIRST_MAX_DEG2
+assert SMALL_DISTANCE <= SPATIAL_FIRST_MAX_M < BIG_DISTANCE
+
+FEATURE_SQL = """SELECT p."f_key", json_build_object(
+  'type', 'Feature', 'id', p."f_id", 'geometry', ST_AsGeoJSON(p."f_geometry", {precision})::json,
+  'properties', json_build_object({properties}))::text
+FROM ({page}) p"""
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: tuple
+    slots: tuple[tuple[int, str], ...]  # (parameter's index, the bound value's name)
+
+    def bind(self, values: dict) -> list:
+        params = list(self.params)
+        for index, name in self.slots:
+            params[index] = values[name]
+        return params
+
+
+@dataclass(frozen=True)
+class Page:
+    features: list[str]  # GeoJSON feature texts, in order
+    next_key: str | None  # the last feature's paging key when there are more (None: the last)
+
+
+def listed_columns(*, exact: bool, staff: bool) -> list[exchange.Column]:
+    return [c for c in exchange.columns_for(exact=exact, staff=staff) if c.listed]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _name_sql(language: str) -> str:
+    """The display name as modeltranslation gives `name`: the language's, else the first
+    non-empty one in the fallback order."""
+    order = [language, *(code for code in settings.MODELTRANSLATION_FALLBACK_LANGUAGES)]
+    order = list(dict.fromkeys(order))
+    parts = [f"nullif(p.\"f_name_{code}\", '')" for code in order[:-1]]
+    return f'coalesce({", ".join(parts)}, p."f_name_{order[-1]}")'
+
+
+def _generalisation_sql() -> str:
+    cases = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in GENERALISATION.items())
+    return f'CASE p."f_sensitivity" {cases} END'
+
+
+def _properties_sql(door: Door, near: bool, language: str) -> str:
+    pairs = []
+    for c in listed_columns(exact=door.exact, staff=door.staff):
+        if c.name == "registry_number" and not door.staff:
+            continue  # the feature's id (staff: a draft's id is its draft reference)
+        if c.name == "name_kk":
+            pairs.append(("name", _name_sql(language)))
+        if c.name == "location_generalisation":
+            pairs.append((c.name, _generalisation_sql()))
+        else:
+            pairs.append((c.name, f'p."f_{c.name}"'))
+    pairs.append(("distance_m", 'p."f_distance_m"' if near else "NULL"))
+    return ", ".join(f"{_literal(name)}, {sql}" for name, sql in pairs)
+
+
+def _columns(door: Door, sites: QuerySet, near: bool) -> dict[str, F]:
+    key = number_key(sites)
+    columns = {
+        "f_key": F(key),
+        "f_id": F(key if door.staff else "registry_number"),
+        "f_geometry": F(door.geometry),
+    }
+    for c in listed_columns(exact=door.exact, staff=door.staff):
+        if c.name != "location_generalisation":
+            columns[f"f_{c.name}"] = F(c.query_path)
+    if near:
+        columns["f_distance_m"] = F("distance_m")
+    return columns
+
+
+def _page_sql(door: Door, query: SiteQuery, *, limit: int, offset: int, after: str | None):
+    """The statement of one page (`limit` + 1 rows, to know if there is another)."""
+    sites = sites_filter(door.sites, query, geometry=door.geometry)
+    if after is not None:
+        key = number_key(sites)
+        lookup = f"{key}__gt" if query.ordering == "registry_number" else f"{key}__lt"
+        sites = sites.filter(**{lookup: after})
+    rows = offset + limit + 1
+    if query.ordering == "distance":
+        sites = nearest_window(sites, query, geometry=door.geometry, rows=rows)
+    elif spatial_first(query):
+        sites = first_rows_window(sites, rows)
+    near = query.near is not None
+    # Annotated, then named: modeltranslation's values() given expressions only selects every
+    # field besides them.
+    columns = _columns(door, sites, near)
+    page = sites.annotate(**columns).values(*columns)[offset:rows]
+    inner, params = page.query.sql_with_params()
+    language = _language()
+    sql = FEATURE_SQL.format(
+        precision=7 if door.exact else 6,
+        properties=_properties_sql(door, near, language),
+        page=inner,
+    )
+    return sql, tuple(params)
+
+
+def _language() -> str:
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _shape(query: SiteQuery, after: str | None) -> tuple[SiteQuery, dict, dict]:
+    """`query` with its bound values replaced by sentinels, the sentinel of each bound value's
+    name, and the values to bind. A sentinel keeps the query's plan: a small box stays small."""
+    sentinels, values, changes = {}, {}, {}
+    if query.bbox is not None:
+        west, south, east, north = query.bbox
+        small = (east - west) * (north - south) <= SPATIAL_FIRST_MAX_DEG2
+        box = SMALL_BOX if small else BIG_BOX
+        changes["bbox"] = box
+        for name, sentinel, value in zip(BOX_NAMES, box, query.bbox, strict=True):
+            sentinels[name], values[name] = sentinel, float(value)
+    if query.near is not None:
+        changes["near"] = Point(*NEAR, srid=4326)
+        for name, sentinel, value in zip(("lon", "lat"), NEAR, query.near.coords, strict=True):
+            sentinels[name], values[name] = sentinel, float(value)
+    if query.distance_m is not None:
+        small = query.distance_m <= SPATIAL_FIRST_MAX_M
+        changes["distance_m"] = SMALL_DISTANCE if small else BIG_DISTANCE
+        sentinels["distance"], values["distance"] = changes["distance_m"], query.distance_m
+    if after is not None:
+        sentinels["after"], values["after"] = AFTER, after
+    return replace(query, **changes), sentinels, values
+
+
+def _count_sql(door: Door, query: SiteQuery) -> tuple[str, tuple]:
+    sites = sites_filter(door.sites, query, geometry=door.geometry).order_by().values("pk")
+    inner, params = sites.query.sql_with_params()
+    return f"SELECT count(*) FROM ({inner}) c", tuple(params)
+
+
+@functools.lru_cache(maxsize=STATEMENTS_CACHED)
+def _public_statement(shape: SiteQuery, sentinels: tuple, language: str, page: tuple | None):
+    """The public door's statement for a query shape: a page (`page` = limit, offset and
+    whether a keyset cursor is bound), or the count (`page` None)."""
+    with translation.override(language):
+        if page is None:
+            sql, params = _count_sql(public_door(), shape)
+        else:
+            limit, offset, keyset = page
+            after = AFTER if keyset else None
+            sql, params = _page_sql(public_door(), shape, limit=limit, offset=offset, after=after)
+    by_value = {value: name for name, value in sentinels}
+    slots = tuple(
+        (index, by_value[param])
+        for index, param in enumerate(params)
+        if type(param) in (float, str) and param in by_value
+    )
+    return Statement(sql, params, slots)
+
+
+def statement_for(
+    door: Door, query: SiteQuery, *, page: tuple[int, int, str | None] | None
+) -> tuple[str, list, str]:
+    """(SQL, parameters, database) of a page (`page` = limit, offset, keyset cursor's key)
+    or of the count (`page` None). Compiled once per shape for the public door; full records
+    (a per-user queryset) and areas (a polygon is not a bound value) are compiled each time."""
+    if door.exact or query.area is not None:
+        if page is None:
+            sql, params = _count_sql(door, query)
+        else:
+            limit, offset, after = page
+            sql, params = _page_sql(door, query, limit=limit, offset=offset, after=after)
+        return sql, list(params), door.sites.db
+    after = page[2] if page else None
+    shape, sentinels, values = _shape(query, after)
+    key = None if page is None else (page[0], page[1], after is not None)
+    statement = _public_statement(shape, tuple(sentinels.items()), _language(), key)
+    return statement.sql, statement.bind(values), router.db_for_read(PublicSite)
+
+
+def count(door: Door, query: SiteQuery) -> int:
+    sql, params, using = statement_for(door, query, page=None)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def page(
+    door: Door, query: SiteQuery, *, limit: int, offset: int = 0, after: str | None = None
+) -> Page:
+    """`limit` features from `offset` (or after the key `after`), and whether there are more."""
+    sql, params, using = statement_for(door, query, page=(limit, offset, after))
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page([text for _, text in rows], rows[-1][0] if more else None)
