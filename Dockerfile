@@ -30,8 +30,10 @@ RUN groupadd --gid 10001 mura \
 
 WORKDIR /app
 
+# The runtime lock only (requirements-dev.txt, with pytest, playwright, moto and ruff, stays
+# out), every file checked against its hash; its hashes cover every wheel of each pin.
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --require-hashes --only-binary :all: -r requirements.txt
 
 # Fail the build, not the first request, if GeoDjango cannot load GDAL (3.9+) or GEOS.
 RUN python -c "from django.contrib.gis.gdal import GDAL_VERSION, gdal_full_version; \

@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework_gis",
-    "django_filters",
     "leaflet",
     "simple_history",
     "rules",

@@ -46,12 +46,14 @@ ensure_venv() {
     say "creating virtualenv with $py"
     "$py" -m venv "$VENV"
   fi
+  # Both locks (runtime and dev, see scripts/lock), installed again when either changes.
   local want have=""
-  want=$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)
+  want=$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" | sha256sum | cut -d' ' -f1)
   [ -f "$VENV/.requirements.sha256" ] && have=$(cat "$VENV/.requirements.sha256")
   if [ "$want" != "$have" ]; then
-    say "installing Python requirements"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
+    say "installing Python requirements (requirements.txt, requirements-dev.txt)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+      -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
     echo "$want" >"$VENV/.requirements.sha256"
   fi
   export PATH="$VENV/bin:$PATH"

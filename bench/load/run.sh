@@ -34,16 +34,18 @@ HERE="$ROOT/bench/load"
 DB=mura_load
 BASE=${DATABASE_URL%/*}
 
-# locust and matplotlib go into .venv but not into requirements.txt, so CI stays lean;
-# installing both files together makes pip refuse any clash with the main pins.
+# locust and matplotlib go into .venv but not into the main locks, so CI stays lean; their
+# lock is compiled within the main ones (scripts/lock), and installing the three together
+# makes pip refuse any clash with the main pins.
 ensure_load_tools() {
+  local locks=("$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$HERE/requirements.txt")
   local want have=""
-  want=$(cat "$ROOT/requirements.txt" "$HERE/requirements.txt" | sha256sum | cut -d' ' -f1)
+  want=$(cat "${locks[@]}" | sha256sum | cut -d' ' -f1)
   [ -f "$VENV/.bench-load.sha256" ] && have=$(cat "$VENV/.bench-load.sha256")
   if [ "$want" != "$have" ]; then
     say "installing the load test's tools (bench/load/requirements.txt)"
-    pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt" \
-      -r "$HERE/requirements.txt"
+    pip install -q --disable-pip-version-check --require-hashes \
+      -r "${locks[0]}" -r "${locks[1]}" -r "${locks[2]}"
     echo "$want" >"$VENV/.bench-load.sha256"
   fi
 }
