@@ -34,7 +34,7 @@ def statement(url: str) -> dict:
     count = path.rstrip("/").endswith("/count")
     extra = () if count else PAGING
     query, data = query_parse(QueryDict(text), staff=False, spec=QUERY_FILTERS, extra=extra)
-    page = None if count else (data["limit"], 0, None)
+    page = None if count else (data["limit"], 0, None, True)
     sql, params, _ = statement_for(public_door(), query, page=page)
     return {"sql": sql, "params": params, "limit": None if count else data["limit"]}
 

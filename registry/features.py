@@ -97,7 +97,7 @@ def _generalisation_sql() -> str:
     return f'CASE p."f_sensitivity" {cases} END'
 
 
-def _properties_sql(door: Door, near: bool, language: str) -> str:
+def _properties_sql(door: Door, near: bool, language: str, distance: bool) -> str:
     pairs = []
     for c in listed_columns(exact=door.exact, staff=door.staff):
         if c.name == "registry_number" and not door.staff:
@@ -108,7 +108,8 @@ def _properties_sql(door: Door, near: bool, language: str) -> str:
             pairs.append((c.name, _generalisation_sql()))
         else:
             pairs.append((c.name, f'p."f_{c.name}"'))
-    pairs.append(("distance_m", 'p."f_distance_m"' if near else "NULL"))
+    if distance:  # the API's features have it, null without `near`; OGC API's do not
+        pairs.append(("distance_m", 'p."f_distance_m"' if near else "NULL"))
     return ", ".join(f"{_literal(name)}, {sql}" for name, sql in pairs)
 
 
@@ -127,7 +128,9 @@ def _columns(door: Door, sites: QuerySet, near: bool) -> dict[str, F]:
     return columns
 
 
-def _page_sql(door: Door, query: SiteQuery, *, limit: int, offset: int, after: str | None):
+def _page_sql(
+    door: Door, query: SiteQuery, *, limit: int, offset: int, after: str | None, distance: bool
+):
     """The statement of one page (`limit` + 1 rows, to know if there is another)."""
     sites = sites_filter(door.sites, query, geometry=door.geometry)
     if after is not None:
@@ -148,7 +151,7 @@ def _page_sql(door: Door, query: SiteQuery, *, limit: int, offset: int, after: s
     language = _language()
     sql = FEATURE_SQL.format(
         precision=7 if door.exact else 6,
-        properties=_properties_sql(door, near, language),
+        properties=_properties_sql(door, near, language, distance),
         page=inner,
     )
     return sql, tuple(params)
@@ -191,15 +194,17 @@ def _count_sql(door: Door, query: SiteQuery) -> tuple[str, tuple]:
 
 @functools.lru_cache(maxsize=STATEMENTS_CACHED)
 def _public_statement(shape: SiteQuery, sentinels: tuple, language: str, page: tuple | None):
-    """The public door's statement for a query shape: a page (`page` = limit, offset and
-    whether a keyset cursor is bound), or the count (`page` None)."""
+    """The public door's statement for a query shape: a page (`page` = limit, offset, whether
+    a keyset cursor is bound, whether features carry `distance_m`), or the count (None)."""
     with translation.override(language):
         if page is None:
             sql, params = _count_sql(public_door(), shape)
         else:
-            limit, offset, keyset = page
-            after = AFTER if keyset else None
-            sql, params = _page_sql(public_door(), shape, limit=limit, offset=offset, after=after)
+            limit, offset, keyset, distance = page
+            sql, params = _page_sql(
+                public_door(), shape, limit=limit, offset=offset,
+                after=AFTER if keyset else None, distance=distance,
+            )  # fmt: skip
     by_value = {value: name for name, value in sentinels}
     slots = tuple(
         (index, by_value[param])
@@ -210,21 +215,24 @@ def _public_statement(shape: SiteQuery, sentinels: tuple, language: str, page: t
 
 
 def statement_for(
-    door: Door, query: SiteQuery, *, page: tuple[int, int, str | None] | None
+    door: Door, query: SiteQuery, *, page: tuple[int, int, str | None, bool] | None
 ) -> tuple[str, list, str]:
-    """(SQL, parameters, database) of a page (`page` = limit, offset, keyset cursor's key)
-    or of the count (`page` None). Compiled once per shape for the public door; full records
-    (a per-user queryset) and areas (a polygon is not a bound value) are compiled each time."""
+    """(SQL, parameters, database) of a page (`page` = limit, offset, keyset cursor's key,
+    `distance_m` or not) or of the count (`page` None). Compiled once per shape for the
+    public door; full records (a per-user queryset) and areas (a polygon is not a bound
+    value) are compiled each time."""
     if door.exact or query.area is not None:
         if page is None:
             sql, params = _count_sql(door, query)
         else:
-            limit, offset, after = page
-            sql, params = _page_sql(door, query, limit=limit, offset=offset, after=after)
+            limit, offset, after, distance = page
+            sql, params = _page_sql(
+                door, query, limit=limit, offset=offset, after=after, distance=distance
+            )
         return sql, list(params), door.sites.db
     after = page[2] if page else None
     shape, sentinels, values = _shape(query, after)
-    key = None if page is None else (page[0], page[1], after is not None)
+    key = None if page is None else (page[0], page[1], after is not None, page[3])
     statement = _public_statement(shape, tuple(sentinels.items()), _language(), key)
     return statement.sql, statement.bind(values), router.db_for_read(PublicSite)
 
@@ -237,10 +245,16 @@ def count(door: Door, query: SiteQuery) -> int:
 
 
 def page(
-    door: Door, query: SiteQuery, *, limit: int, offset: int = 0, after: str | None = None
+    door: Door,
+    query: SiteQuery,
+    *,
+    limit: int,
+    offset: int = 0,
+    after: str | None = None,
+    distance: bool = True,
 ) -> Page:
     """`limit` features from `offset` (or after the key `after`), and whether there are more."""
-    sql, params, using = statement_for(door, query, page=(limit, offset, after))
+    sql, params, using = statement_for(door, query, page=(limit, offset, after, distance))
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -80,14 +80,15 @@ def page_of(
 
 
 def site_page(
-    door: Door, query: SiteQuery, *, limit: int, cursor: str | None
+    door: Door, query: SiteQuery, *, limit: int, cursor: str | None, distance: bool = True
 ) -> tuple[list[str], str | None]:
-    """`page_of` for sites, as GeoJSON feature texts built by PostgreSQL (registry/features.py)."""
+    """`page_of` for sites, as GeoJSON feature texts built by PostgreSQL (registry/features.py),
+    with `distance_m` (the API) or without (OGC API)."""
     keyset = query.ordering in ("registry_number", "-registry_number")
     state = _decode(cursor, query.ordering) if cursor else {}
     after = state["after"] if keyset and "after" in state else None
     offset = state.get("offset", 0) if after is None else 0
-    page = features.page(door, query, limit=limit, offset=offset, after=after)
+    page = features.page(door, query, limit=limit, offset=offset, after=after, distance=distance)
     if page.next_key is None:
         return page.features, None
     if keyset:
