@@ -15,7 +15,7 @@ psql -q "$BASE/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" 
 export DATABASE_URL="$BASE/$DB"
 # No limit reached in a benchmark (the checks still run); no debug.
 export MURA_API_RATE_ANON=100000000/min MURA_EXPORT_RATE_ANON=100000000/min
-export MURA_RATE_TILES=100000000/min MURA_RATE_PAGES=100000000/min
+export MURA_RATE_TILES=100000000/min MURA_RATE_PAGES=100000000/min MURA_RATE_MAP=100000000/min MURA_RATE_OGC=100000000/min
 export DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_LOG_LEVEL=WARNING
 python manage.py migrate -v 0
 python manage.py load_regions >/dev/null

@@ -24,6 +24,7 @@ from maps.forms import MapFilterForm, SuggestForm, in_view_query, map_query
 from maps.text import dating_text, og_locale
 from maps.tiles import public_sites, tile_exists, tile_make
 from registry.errors import error_response
+from registry.models import HeritageSite
 from registry.query import QueryError, SiteQuery, query_key
 from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
@@ -32,6 +33,7 @@ from registry.selectors import (
     public_map_version,
     site_list_public,
 )
+from registry.services.exports import X, Y
 from registry.transliteration import search_variants
 
 TILE_CACHE_SECONDS = 24 * 3600
@@ -336,11 +338,13 @@ def sites_in_view(request):
         query, cell = in_view_query(request.GET)
     except QueryError as exc:
         return _bad_request(exc.errors)
-    sites = _in_view_sites(query, cell).only(
-        "registry_number", "name_kk", "name_ru", "name_en", "category", "sensitivity",
-        "public_location",
-    )  # fmt: skip
-    page = list(sites.order_by("name", "registry_number")[: IN_VIEW_LIMIT + 1])
+    sites = _in_view_sites(query, cell)
+    # Rows, not model instances: the name in the active language (modeltranslation's fallback
+    # order), the point's coordinates, and the category's label looked up once per request.
+    rows = sites.annotate(lon=X("public_location"), lat=Y("public_location")).values(
+        "registry_number", "name", "category", "sensitivity", "lon", "lat"
+    )
+    page = list(rows.order_by("name", "registry_number")[: IN_VIEW_LIMIT + 1])
     if len(page) <= IN_VIEW_LIMIT:
         total = len(page)
     else:
@@ -351,14 +355,15 @@ def sites_in_view(request):
     heading, summary = _in_view_texts(
         cell=cell is not None, shown=len(page), total=total, capped=capped
     )
+    labels = dict(HeritageSite.Category.choices)
     results = [
         {
-            "ref": site.registry_number,
-            "name": site.name,
-            "category": site.get_category_display(),
-            "lon": round(site.public_location.x, 5),
-            "lat": round(site.public_location.y, 5),
-            "cell": site.sensitivity in GENERALISED,
+            "ref": site["registry_number"],
+            "name": site["name"],
+            "category": str(labels.get(site["category"], site["category"])),
+            "lon": round(site["lon"], 5),
+            "lat": round(site["lat"], 5),
+            "cell": site["sensitivity"] in GENERALISED,
         }
         for site in page
     ]
