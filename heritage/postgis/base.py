@@ -12,11 +12,18 @@ and heritage/faults.py handle it).
 import select
 
 from django.contrib.gis.db.backends.postgis.base import DatabaseWrapper as PostGISWrapper
+from psycopg.pq import TransactionStatus
+
+# What `SELECT 1` would fail on, known without sending it: an aborted transaction (Django's
+# test teardown and its after-error checks rely on that answer) or a broken connection.
+UNUSABLE = (TransactionStatus.INERROR, TransactionStatus.UNKNOWN)
 
 
 class DatabaseWrapper(PostGISWrapper):
     def is_usable(self) -> bool:
         if self.connection is None or self.connection.closed:
+            return False
+        if self.connection.info.transaction_status in UNUSABLE:
             return False
         try:
             readable, _, _ = select.select([self.connection.fileno()], [], [], 0)

@@ -1,15 +1,16 @@
 """Output: GeoJSON features (djangorestframework-gis). Public features carry the generalised
 point and say how it was generalised; staff features carry the exact geometry and status.
 
-List pages are built from plain rows (`feature_rows`, `features`): the same features as the
-feature serializers below (which document them and serve single records), without a model
-instance, a GEOS geometry and a serializer field per value for each of a page's 100 rows."""
+List pages are built by PostgreSQL (registry/features.py) from the same columns as the feature
+serializers below, which document them (OpenAPI) and serve single records."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from registry import exchange
+from registry.features import listed_columns
 from registry.models import (
     AdminArea,
     Designation,
@@ -17,26 +18,17 @@ from registry.models import (
     ProtectionZone,
     PublicSite,
 )
-from registry.projection import GENERALISATION
-from registry.services.exports import X, Y
 
+# A feature's properties: the exchange columns marked `listed` (registry/exchange.py), the
+# display name after the number; list pages build the same features in SQL (registry/features.py).
 SUMMARY = [
     "registry_number",
     "name",
-    "name_kk",
-    "name_ru",
-    "name_en",
-    "category",
-    "typology",
-    "significance",
-    "period",
-    "date_from",
-    "date_to",
-    "condition",
-    "sensitivity",
-    "location_generalisation",
-    "region",
-    "district",
+    *(c.name for c in listed_columns(exact=False, staff=False) if c.name != "registry_number"),
+]
+# What full records add to the list feature (status, location_approximate).
+EXACT_LISTED = [
+    c.name for c in listed_columns(exact=True, staff=False) if c.access == exchange.EXACT
 ]
 DETAIL = [
     "description_kk",
@@ -86,14 +78,14 @@ class StaffSiteFeatureSerializer(_SiteFields, GeoFeatureModelSerializer):
         model = HeritageSite
         geo_field = "location"
         id_field = "registry_number"
-        fields = [*SUMMARY, "status", "location_approximate", "distance_m"]
+        fields = [*SUMMARY, *EXACT_LISTED, "distance_m"]
 
 
 class StaffSiteDetailSerializer(StaffSiteFeatureSerializer):
     boundary = GeometryField(read_only=True, precision=7, allow_null=True)
 
     class Meta(StaffSiteFeatureSerializer.Meta):
-        fields = [*SUMMARY, *DETAIL, "status", "location_approximate", "boundary", "threats"]
+        fields = [*SUMMARY, *DETAIL, *EXACT_LISTED, "boundary", "threats"]
 
 
 # Regional staff (`Door.staff`) read drafts too: a feature's id is its registry number, else
@@ -159,56 +151,3 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=0)
-
-
-# What a list row holds: SUMMARY with the codes joined in, plus lon/lat (None: no public point).
-CODED = ("typology", "region", "district")
-LISTED = [f"{name}__code" if name in CODED else name for name in SUMMARY]
-LISTED.remove("location_generalisation")
-STAFF_LISTED = ["status", "location_approximate"]
-
-
-def feature_rows(sites, *, exact: bool, staff: bool = False):
-    """`sites` as dicts of what a list feature shows (`features` makes the features)."""
-    geometry = "location" if exact else "public_location"
-    distance = ["distance_m"] if "distance_m" in sites.query.annotations else []
-    listed = [*LISTED, *(STAFF_LISTED if exact else [])]
-    if exact:  # full records: paged by `reference` (registry.search.number_key)
-        listed += ["reference", *(["draft_reference"] if staff else [])]
-    columns = [*listed, *distance, "lon", "lat"]
-    return sites.annotate(lon=X(geometry), lat=Y(geometry)).values(*columns)
-
-
-def features(rows: list[dict], *, exact: bool, staff: bool = False) -> list[dict]:
-    """GeoJSON features of `feature_rows`, as `site_serializers(door)[0]` makes them.
-
-    Coordinates are rounded as the serializers' GeometryField rounds them."""
-    precision = 7 if exact else 6
-    result = []
-    for row in rows:
-        lon, lat = row.pop("lon"), row.pop("lat")
-        properties = {}
-        for name in SUMMARY if staff else SUMMARY[1:]:  # the id, except a draft's (null)
-            if name in CODED:
-                properties[name] = row[f"{name}__code"]
-            elif name == "location_generalisation":
-                properties[name] = GENERALISATION[row["sensitivity"]]
-            else:
-                properties[name] = row[name]
-        for name in STAFF_LISTED if exact else []:
-            properties[name] = row[name]
-        properties["distance_m"] = row.get("distance_m")
-        if staff:
-            properties["draft_reference"] = row["draft_reference"]
-        point = None
-        if lon is not None:
-            point = {"type": "Point", "coordinates": [round(lon, precision), round(lat, precision)]}
-        result.append(
-            {
-                "id": row["reference"] if staff else row["registry_number"],
-                "type": "Feature",
-                "geometry": point,
-                "properties": properties,
-            }
-        )
-    return result

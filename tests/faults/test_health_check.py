@@ -43,3 +43,13 @@ def test_a_connection_the_server_ended_is_unusable(wrapper):
     wrapper.ensure_connection()  # what Django does next: a new connection, which works
     assert wrapper.is_usable()
     assert wrapper.connection.info.backend_pid != pid
+
+
+def test_a_connection_in_an_aborted_transaction_is_unusable(wrapper):
+    wrapper.connection.execute("BEGIN")
+    with pytest.raises(Exception, match="division by zero"):
+        wrapper.connection.execute("SELECT 1 / 0")
+
+    assert not wrapper.is_usable()  # as `SELECT 1` would have failed
+    wrapper.connection.execute("ROLLBACK")
+    assert wrapper.is_usable()
