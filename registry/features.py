@@ -261,3 +261,50 @@ def page(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page([text for _, text in rows], rows[-1][0] if more else None)
+
+
+JSON_TYPES = {
+    exchange.TEXT: "string", exchange.CHOICE: "string", exchange.INT: "integer",
+    exchange.BOOL: "boolean", exchange.DATE: "string",
+}  # fmt: skip
+
+
+def _property_schema(column: exchange.Column) -> dict:
+    schema = {"type": JSON_TYPES[column.type], "nullable": True}
+    if column.name == "location_generalisation":
+        schema["enum"] = [*GENERALISATION.values(), None]
+        return schema
+    field = next((f for f in PublicSite._meta.fields if f.name == column.field), None)
+    if field is not None and field.choices and not field.is_relation:
+        blank = [""] if field.blank else []  # a choice field left empty holds ""
+        schema["enum"] = [*(value for value, _ in field.choices), *blank, None]
+    return schema
+
+
+def feature_schema(*, distance: bool) -> dict:
+    """The public list feature as an OpenAPI 3.0 schema, from the same listed columns the
+    statements build it from (OGC API's OpenAPI document)."""
+    properties = {"name": {"type": "string", "nullable": True}}
+    for c in listed_columns(exact=False, staff=False):
+        if c.name != "registry_number":  # the feature's id
+            properties[c.name] = _property_schema(c)
+    if distance:
+        properties["distance_m"] = {"type": "number", "nullable": True, "minimum": 0}
+    point = {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            "type": {"type": "string", "enum": ["Point"]},
+            "coordinates": {"type": "array", "items": {"type": "number"}},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "string"},
+            "geometry": point,
+            "properties": {"type": "object", "properties": properties},
+        },
+    }

@@ -4,17 +4,21 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from registry.features import feature_schema
 from registry.ogc.views import COLLECTIONS, ITEMS_PARAMS, OTHER_FILTERS, SITE_FILTERS
 from registry.query_schema import query_parameters
 
 
-def _get(summary: str, parameters: list | None = None, media="application/json") -> dict:
+def _get(
+    summary: str, parameters: list | None = None, media="application/json", schema=None
+) -> dict:
+    schema = schema or {"type": "object"}
     return {
         "get": {
             "summary": summary,
             "parameters": parameters or [],
             "responses": {
-                "200": {"description": summary, "content": {media: {"schema": {"type": "object"}}}},
+                "200": {"description": summary, "content": {media: {"schema": schema}}},
                 "400": {"description": "invalid parameter (JSON naming it)"},
                 "404": {"description": "not found"},
             },
@@ -39,6 +43,24 @@ ITEMS_PARAMETERS = [
 ]
 
 
+def _page_schema() -> dict:
+    """A page of items; a site's feature as the statements build it (registry/features.py),
+    the other collections' features as GeoJSON objects."""
+    feature = {"anyOf": [feature_schema(distance=False), {"type": "object"}]}
+    return {
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "items": feature},
+            "numberMatched": {"type": "integer", "minimum": 0},
+            "numberReturned": {"type": "integer", "minimum": 0},
+            "timeStamp": {"type": "string", "format": "date-time"},
+            "links": {"type": "array", "items": {"type": "object"}},
+        },
+    }
+
+
 @require_GET
 def openapi(request):
     root = reverse("ogc:landing")
@@ -52,7 +74,7 @@ def openapi(request):
             "/collections": _get("collections"),
             "/collections/{collectionId}": _get("a collection", [COLLECTION_ID]),
             "/collections/{collectionId}/items": _get(
-                "features", ITEMS_PARAMETERS, "application/geo+json"
+                "features", ITEMS_PARAMETERS, "application/geo+json", _page_schema()
             ),
             "/collections/{collectionId}/items/{featureId}": _get(
                 "a feature",

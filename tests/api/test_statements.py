@@ -1,6 +1,7 @@
 """List pages come from statements compiled once per query shape, with each request's own
 values bound (registry/features.py): every request of a shape must get its own answer."""
 
+import jsonschema
 import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
@@ -105,3 +106,34 @@ def test_features_carry_exactly_the_listed_exchange_columns(client, line):
     assert set(feature["properties"]) == expected
     assert feature["properties"]["location_generalisation"] == "exact"
     assert feature["geometry"]["type"] == "Point"
+
+
+def _json_schema(schema):
+    """OpenAPI 3.0's `nullable` as JSON Schema's null type, for jsonschema."""
+    if isinstance(schema, dict):
+        schema = {k: _json_schema(v) for k, v in schema.items()}
+        if schema.pop("nullable", False):
+            schema["type"] = [schema["type"], "null"]
+        return schema
+    if isinstance(schema, list):
+        return [_json_schema(item) for item in schema]
+    return schema
+
+
+def test_the_published_feature_schema_describes_what_the_statements_build(client, db):
+    HeritageSiteFactory(published=True, sensitivity="S0", name_en="", typology=None)
+    HeritageSiteFactory(published=True, sensitivity="S3", date_from=-500, date_to=-300)
+    api = client.get(reverse("api:site-list"), {"near": "68.3,43.3"}).json()["features"]
+    ogc = client.get("/ogc/collections/sites/items", {"f": "json"}).json()["features"]
+
+    assert len(api) == len(ogc) == 2
+    for feature in api:
+        jsonschema.validate(feature, _json_schema(features.feature_schema(distance=True)))
+    for feature in ogc:
+        jsonschema.validate(feature, _json_schema(features.feature_schema(distance=False)))
+        assert "distance_m" not in feature["properties"]
+    withheld = next(f for f in api if f["properties"]["sensitivity"] == "S3")
+    assert withheld["geometry"] is None
+    bad = {**withheld, "properties": {**withheld["properties"], "sensitivity": "S9"}}
+    with pytest.raises(jsonschema.ValidationError):  # the schema does check values
+        jsonschema.validate(bad, _json_schema(features.feature_schema(distance=True)))
