@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings as django_settings
 from django.core.signals import request_finished
 from django.db import close_old_connections
 from playwright.sync_api import sync_playwright
@@ -12,6 +13,8 @@ from registry.models import AdminArea, Place
 from registry.services.demo import demo_accounts_ensure
 from registry.services.places import places_load
 from registry.services.regions import regions_load
+from tests.dbtemplate import template_ensure
+from tests.scheduling import GroupScheduling, group_of
 
 
 def close_response(response) -> None:
@@ -22,6 +25,17 @@ def close_response(response) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_use_migrations
+):
+    """pytest-django's hook before it creates the test database (`test_mura_gw0` for xdist's
+    first worker): that database is a copy of a migrated template (tests/dbtemplate.py)."""
+    if django_db_use_migrations:  # not with --nomigrations
+        database = django_settings.DATABASES["default"]
+        database.setdefault("TEST", {})["TEMPLATE"] = template_ensure(database)
 
 
 @pytest.fixture(autouse=True)
@@ -52,17 +66,32 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
+def _empties_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    return transactional or "live_server" in fixtures or "transactional_db" in fixtures
+
+
 def pytest_collection_modifyitems(items):
     """Live-server and transactional tests run last: their database is emptied after each one
-    (regions, groups and typologies too), which the rest of the suite must not see."""
+    (regions, groups and typologies too), which the rest of the suite must not see. pytest-xdist
+    hands each worker its tests in this order, so it holds on every worker; its groups, handed
+    out first (tests/scheduling.py), must therefore leave the database alone."""
+    items.sort(key=_empties_the_database)
+    for item in items:
+        if group_of(item.nodeid) and _empties_the_database(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a grouped test (tests/scheduling.py) must not empty the database"
+            )
 
-    def empties_the_database(item) -> bool:
-        marker = item.get_closest_marker("django_db")
-        fixtures = getattr(item, "fixturenames", ())
-        transactional = bool(marker and marker.kwargs.get("transaction"))
-        return transactional or "live_server" in fixtures or "transactional_db" in fixtures
 
-    items.sort(key=empties_the_database)
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's
+def pytest_xdist_make_scheduler(config, log):
+    """The groups of tests/scheduling.py under `--dist loadgroup` (pyproject.toml)."""
+    if config.getvalue("dist") == "loadgroup":
+        return GroupScheduling(config, log)
+    return None
 
 
 def _baseline_ensure() -> None:

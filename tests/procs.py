@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -128,6 +129,15 @@ class Cluster:
         if self.running():
             self.stop("immediate")
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def database_url(database: dict, name: str | None = None) -> str:
+    """A URL for processes of their own to reach a database of the server `database` (a Django
+    DATABASES entry) names: that entry's own database, or `name`."""
+    user = quote(database["USER"])
+    if database["PASSWORD"]:
+        user += f":{quote(database['PASSWORD'])}"
+    return f"postgres://{user}@{database['HOST']}:{database['PORT']}/{name or database['NAME']}"
 
 
 def app_environment(extra: dict[str, str]) -> dict[str, str]:

@@ -4,11 +4,11 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
+from tests import procs
 from tests.procs import AppServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,9 +18,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 def database_url() -> str:
     """The test database, for processes of their own (they see committed rows only)."""
-    db = connection.settings_dict
-    user = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{user}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return procs.database_url(connection.settings_dict)
 
 
 @pytest.fixture
