@@ -5,8 +5,6 @@ is what makes list APIs slow; `/sites/count/` answers that question separately.
 Cursors are signed (`django.core.signing`, the SECRET_KEY) and name the ordering they were
 issued for: a forged, corrupted or borrowed cursor answers 400 naming `cursor`."""
 
-from collections.abc import Callable
-
 from django.core import signing
 from django.db.models import QuerySet
 from rest_framework import serializers
@@ -48,13 +46,9 @@ def page_of(
     ordering: str,
     limit: int,
     cursor: str | None,
-    window: Callable[[QuerySet, int], QuerySet] | None = None,
 ) -> tuple[list, str | None]:
-    """One page (`limit` rows, one query) and the cursor of the next page, if any.
-
-    `window(sites, n)`, if given, narrows `sites` to a set that still holds its first `n` rows
-    in order (e.g. `registry.search.nearest_window`), so the database sorts only those; it may
-    also turn the rows into dicts (`.values()`) that hold the key (`number_key`)."""
+    """One page (`limit` rows, one query) and the cursor of the next page, if any (sites:
+    `site_page`)."""
     keyset = ordering in ("registry_number", "-registry_number")
     key = number_key(sites)
     state = _decode(cursor, ordering) if cursor else {}
@@ -64,8 +58,6 @@ def page_of(
         sites = sites.filter(**{lookup: state["after"]})
     elif "offset" in state:
         offset = state["offset"]
-    if window is not None:
-        sites = window(sites, offset + limit + 1)
     rows = list(sites[offset : offset + limit + 1])
     more, rows = len(rows) > limit, rows[:limit]
     if not more:

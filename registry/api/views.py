@@ -65,7 +65,6 @@ class _SiteListing(ApiView):
         }
         rest = json.dumps(tail, separators=(",", ":"))[1:]
         body = f'{{"type":"FeatureCollection","features":[{",".join(features)}],{rest}'
-
         return HttpResponse(body, content_type=self.request.accepted_renderer.media_type)
 
 
