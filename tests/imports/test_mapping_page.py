@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from registry.models import Designation, HeritageSite, ImportMapping
 from registry.services.demo import demo_accounts_ensure
@@ -213,7 +214,8 @@ def _login(page, base, username, password):
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 def test_an_officer_maps_a_unesco_list_in_the_browser(live_site, page, screenshot, tmp_path):
@@ -227,7 +229,7 @@ def test_an_officer_maps_a_unesco_list_in_the_browser(live_site, page, screensho
     page.uncheck("#id_dry_run")
     page.click("#upload-form button[type=submit]")
 
-    assert page.locator("#preview tbody tr").count() == 2
+    expect(page.locator("#preview tbody tr")).to_have_count(2)
     assert page.locator("#preview tbody").inner_text().count("Kazakhstan") == 2
     description = f"#id_column_{INDEX['short_description_en']}"
     assert page.locator(description).input_value() == "description_en"

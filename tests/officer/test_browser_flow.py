@@ -2,6 +2,7 @@
 approves, and the public sees the site with the photo's public copy."""
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from registry.models import HeritageSite
 from registry.services.demo import demo_accounts_ensure
@@ -11,7 +12,8 @@ def _login(page, base, username, password):
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 def _photo(tmp_path):
@@ -51,15 +53,19 @@ def test_officer_draws_uploads_submits_reviewer_approves_public_sees_it(
     page.set_input_files("input[name=photos]", str(_photo(tmp_path)))
     page.fill("#id_author", "Test author")
     page.check("#id_is_public")
-    page.click("main form[enctype] button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form[enctype] button[type=submit]")
     page.goto(f"{base}/officer/sites/{site.draft_reference}/")
-    page.click("form[action$='/submit/'] button")
-    page.click("header form[action$='/logout/'] button")
+    with page.expect_navigation():
+        page.click("form[action$='/submit/'] button")
+    with page.expect_navigation():
+        page.click("header form[action$='/logout/'] button")
 
     _login(page, base, "reviewer", "mura-reviewer-demo")
     page.goto(f"{base}/officer/review/")
     page.click(f"text={site.draft_reference}")
-    assert page.locator("#diff tr[data-field='location']").count() == 1
+    page.wait_for_url(f"**/officer/review/sites/{site.draft_reference}/")
+    expect(page.locator("#diff tr[data-field='location']")).to_have_count(1)
     screenshot(page, "review-diff")
     page.click("button[value=approve]")
     page.wait_for_url("**/officer/review/")
