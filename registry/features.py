@@ -16,9 +16,8 @@ import functools
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
 from django.db import connections, router
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
 from registry import exchange
@@ -35,6 +34,7 @@ from registry.search import (
     sites_filter,
     spatial_first,
 )
+from registry.selectors import staff_number_lookup
 
 # Sentinels: values no real query holds (coordinates near 1e9 degrees, a cursor no registry
 # number can be), each found again by equality among the compiled statement's parameters.
@@ -174,8 +174,8 @@ def _shape(query: SiteQuery, after: str | None) -> tuple[SiteQuery, dict, dict]:
         for name, sentinel, value in zip(BOX_NAMES, box, query.bbox, strict=True):
             sentinels[name], values[name] = sentinel, float(value)
     if query.near is not None:
-        changes["near"] = Point(*NEAR, srid=4326)
-        for name, sentinel, value in zip(("lon", "lat"), NEAR, query.near.coords, strict=True):
+        changes["near"] = NEAR
+        for name, sentinel, value in zip(("lon", "lat"), NEAR, query.near, strict=True):
             sentinels[name], values[name] = sentinel, float(value)
     if query.distance_m is not None:
         small = query.distance_m <= SPATIAL_FIRST_MAX_M
@@ -261,6 +261,76 @@ def page(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page([text for _, text in rows], rows[-1][0] if more else None)
+
+
+# A single record (the API's site detail) adds these to the list feature's properties; full
+# records (regional staff, exact-location grants) add the boundary and threats too.
+DETAIL = [
+    "description_kk", "description_ru", "description_en", "alt_names", "dating_note",
+    "unesco_id", "wikidata_id", "published_at",
+]  # fmt: skip
+EXACT_DETAIL = ["boundary", "threats"]
+NUMBER = "\x00number"  # the record's number, bound per request (NUL: never a real value)
+
+
+def _datetime_sql(column: str) -> str:
+    """A date-time as DRF renders it: ISO 8601 in the project's time zone, microseconds only
+    when there are some, "Z" for UTC."""
+    local = f"({column} AT TIME ZONE {_literal(settings.TIME_ZONE)})"
+    offset = f"extract(epoch FROM {local} - ({column} AT TIME ZONE 'UTC'))::int"
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+        f"CASE WHEN date_part('microseconds', {column})::bigint %% 1000000 = 0 THEN '' "
+        f"ELSE to_char({local}, '.US') END || "
+        f"CASE WHEN {offset} = 0 THEN 'Z' ELSE "
+        f"CASE WHEN {offset} < 0 THEN '-' ELSE '+' END || "
+        f"lpad((abs({offset}) / 3600)::text, 2, '0') || ':' || "
+        f"lpad((abs({offset}) %% 3600 / 60)::text, 2, '0') END END"
+    )
+
+
+def _record_sql(door: Door, lookup: Q) -> tuple[str, tuple]:
+    sites = door.sites.filter(lookup)
+    detail = DETAIL + (EXACT_DETAIL if door.exact else [])
+    columns = _columns(door, sites, near=False) | {f"f_{name}": F(name) for name in detail}
+    inner, params = sites.annotate(**columns).values(*columns)[:1].query.sql_with_params()
+    values = {name: f'p."f_{name}"' for name in detail}
+    values["published_at"] = _datetime_sql(values["published_at"])
+    if door.exact:
+        values["boundary"] = f"ST_AsGeoJSON({values['boundary']}, 7)::json"
+    language = _language()
+    properties = _properties_sql(door, False, language, distance=False)
+    properties += "".join(f", {_literal(name)}, {sql}" for name, sql in values.items())
+    precision = 7 if door.exact else 6
+    sql = FEATURE_SQL.format(precision=precision, properties=properties, page=inner)
+    return sql, tuple(params)
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def _public_record_statement(language: str) -> Statement:
+    with translation.override(language):
+        sql, params = _record_sql(public_door(), Q(registry_number=NUMBER))
+    return Statement(sql, params, tuple((i, "number") for i, p in enumerate(params) if p == NUMBER))
+
+
+def record(door: Door, number: str) -> str | None:
+    """One site's GeoJSON feature text (the list feature and `DETAIL`), or None if `door`
+    has no such site. Regional staff may name a draft by its draft reference or a site by its
+    former number; everyone else by its registry number only. The public door's statement is
+    compiled once per language."""
+    if door.exact:
+        lookup = staff_number_lookup(number) if door.staff else Q(registry_number=number)
+        sql, params = _record_sql(door, lookup)
+        params, using = list(params), door.sites.db
+    else:
+        statement = _public_record_statement(_language())
+        sql, params = statement.sql, statement.bind({"number": number})
+        using = router.db_for_read(PublicSite)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[1] if row else None
 
 
 JSON_TYPES = {

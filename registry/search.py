@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import MultiPolygon, Point
+from django.contrib.gis.geos import MultiPolygon
 from django.db import connections
 from django.db.models import Func, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -111,8 +111,9 @@ class LonLat(Func):
     template = "ST_SetSRID(ST_MakePoint(%(expressions)s), 4326)"
     output_field = models.PointField(srid=4326)
 
-    def __init__(self, point: Point):
-        super().__init__(Value(float(point.x)), Value(float(point.y)))
+    def __init__(self, point: tuple[float, float]):
+        lon, lat = point
+        super().__init__(Value(float(lon)), Value(float(lat)))
 
 
 class BoxOverlaps(Func):
@@ -137,7 +138,7 @@ class SiteQuery:
     area: MultiPolygon | None = None
     region_ids: tuple[int, ...] = ()
     district_ids: tuple[int, ...] = ()
-    near: Point | None = None
+    near: tuple[float, float] | None = None  # (lon, lat)
     distance_m: float | None = None
     categories: tuple[str, ...] = ()
     typology_ids: tuple[int, ...] = ()

@@ -1,8 +1,9 @@
 """Output: GeoJSON features (djangorestframework-gis). Public features carry the generalised
 point and say how it was generalised; staff features carry the exact geometry and status.
 
-List pages are built by PostgreSQL (registry/features.py) from the same columns as the feature
-serializers below, which document them (OpenAPI) and serve single records."""
+List pages and single records are built by PostgreSQL (registry/features.py) from the same
+columns as the serializers below, which document them (OpenAPI); tests/api/test_statements.py
+holds the two to the same output."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,7 +11,7 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from registry import exchange
-from registry.features import listed_columns
+from registry.features import DETAIL, EXACT_DETAIL, listed_columns
 from registry.models import (
     AdminArea,
     Designation,
@@ -29,16 +30,6 @@ SUMMARY = [
 # What full records add to the list feature (status, location_approximate).
 EXACT_LISTED = [
     c.name for c in listed_columns(exact=True, staff=False) if c.access == exchange.EXACT
-]
-DETAIL = [
-    "description_kk",
-    "description_ru",
-    "description_en",
-    "alt_names",
-    "dating_note",
-    "unesco_id",
-    "wikidata_id",
-    "published_at",
 ]
 
 
@@ -85,7 +76,7 @@ class StaffSiteDetailSerializer(StaffSiteFeatureSerializer):
     boundary = GeometryField(read_only=True, precision=7, allow_null=True)
 
     class Meta(StaffSiteFeatureSerializer.Meta):
-        fields = [*SUMMARY, *DETAIL, *EXACT_LISTED, "boundary", "threats"]
+        fields = [*SUMMARY, *DETAIL, *EXACT_LISTED, *EXACT_DETAIL]
 
 
 # Regional staff (`Door.staff`) read drafts too: a feature's id is its registry number, else

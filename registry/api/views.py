@@ -4,9 +4,7 @@ with registry/query.py, filters with registry.search and pages without a count."
 import json
 
 from django.contrib.gis.geos import Polygon
-from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -17,10 +15,11 @@ from registry.api.base import ERRORS, ApiView
 from registry.api.pagination import next_link, page_of, site_page
 from registry.api.params import openapi_parameters
 from registry.features import count as count_sites
+from registry.features import record as site_record
 from registry.models import AdminArea
 from registry.query import FILTERS, PAGING, QUERY_FILTERS, TEXT, Param, SiteQuery, names_of, spec_of
 from registry.query_schema import body_schema
-from registry.selectors import designation_list_public, staff_number_lookup
+from registry.selectors import designation_list_public
 
 SITE = Param("site", TEXT, "a site's registry number", max_length=32, pattern=r"^[A-Z0-9-]{1,32}$")
 DESIGNATION_PARAMS = (SITE, *PAGING)
@@ -122,16 +121,12 @@ class SiteDetailApi(ApiView):
     )
     def get(self, request, registry_number):
         door = self.door()
-        # Staff may name a draft by its draft reference; nobody else can (404).
-        lookup = (
-            staff_number_lookup(registry_number)
-            if door.staff
-            else Q(registry_number=registry_number)
-        )
-        site = get_object_or_404(door.sites, lookup)
+        feature = site_record(door, registry_number)
+        if feature is None:
+            raise Http404
         if door.exact:
             log_exact_read(request.user, registry_number, 1)
-        return Response(out.site_serializers(door)[1](site).data)
+        return HttpResponse(feature, content_type=request.accepted_renderer.media_type)
 
 
 class DesignationListApi(ApiView):
