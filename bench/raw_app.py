@@ -1,11 +1,12 @@
 """The physical limit for bench/api.sh: a minimal WSGI app that runs Mura's own statements
 (bench/statements.py wrote them: the SQL and bound values the API sends for each benchmarked
-request) over one psycopg connection per worker, and answers the same body the API does.
+request) over one psycopg connection per worker.
 
     MURA_STATEMENTS=statements.json gunicorn -w 8 --chdir bench raw_app:app  (DATABASE_URL set)
 
-GET /<name> runs the statement `name`. Like Django, the connection binds values on the client
-(psycopg's ClientCursor), so PostgreSQL receives the same text from both.
+GET /<name> runs the statements of request `name` (bench/statements.py says what it answers).
+Like Django, the connection binds values on the client (psycopg's ClientCursor), so PostgreSQL
+receives the same text from both.
 """
 
 import json
@@ -15,7 +16,7 @@ import psycopg
 
 with open(os.environ["MURA_STATEMENTS"], encoding="utf-8") as saved:
     SAVED = json.load(saved)
-STATEMENTS = SAVED["statements"]
+REQUESTS = SAVED["requests"]
 _connection = None
 
 
@@ -33,11 +34,16 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _body(statement: dict) -> bytes:
-    rows = _rows(statement["sql"], statement["params"])
-    limit = statement["limit"]
-    if limit is None:
+def _body(request: dict) -> bytes:
+    results = [_rows(s["sql"], s["params"]) for s in request["statements"]]
+    kind, limit = request["kind"], request["limit"]
+    if kind == "rows":
+        return json.dumps(results, default=str).encode()
+    (rows,) = results
+    if kind == "count":
         return b'{"count":%d}' % rows[0][0]
+    if kind == "record":
+        return rows[0][1].encode()
     more = len(rows) > limit
     features = ",".join(text for _, text in rows[:limit])
     tail = {"numberReturned": min(len(rows), limit), "next": None, "next_cursor": None}
@@ -48,10 +54,10 @@ def _body(statement: dict) -> bytes:
 
 
 def app(environ, start_response):
-    statement = STATEMENTS.get(environ["PATH_INFO"].strip("/"))
-    if statement is None:
+    request = REQUESTS.get(environ["PATH_INFO"].strip("/"))
+    if request is None:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
-    body = _body(statement)
+    body = _body(request)
     start_response("200 OK", [("Content-Type", "application/json")])
     return [body]

@@ -2,10 +2,15 @@
 
     python bench/statements.py OUT.json NAME=/api/v1/sites/?QUERY ...
 
-Each request is parsed as the API parses it (registry/query.py) and its statement made as the
-API makes it for an anonymous reader (registry/features.py: compiled once, values bound), so the
-raw app executes byte for byte the SQL the API sends, on a connection opened with the same
-server options.
+Each request is made once through Django (test client, anonymous, the default language) to warm
+it, then again with every statement it sends recorded: SQL and bound values exactly as the
+database receives them, in order. The rate-limit counter's upsert (heritage/limits.py) is left
+out: it is Mura's own overhead, not the work of answering. The raw app executes the rest over
+one connection opened with the same server options, and answers:
+- "features" (a list page), "count", "record" (one site): the same body the API does, so
+  bench/api.sh checks the two answers are equal;
+- "rows" (OGC API items, the map's in-view list): every row of every statement as JSON, the
+  same database work with a body of similar size, not the same text.
 """
 
 import json
@@ -21,33 +26,63 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.http import QueryDict  # noqa: E402
-from django.utils import translation  # noqa: E402
+from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.test import Client  # noqa: E402
 
-from registry.access import public_door  # noqa: E402
-from registry.features import statement_for  # noqa: E402
-from registry.query import PAGING, QUERY_FILTERS, query_parse  # noqa: E402
+RATE_LIMIT_TABLE = "mura_rate_limit"
 
 
-def statement(url: str) -> dict:
-    path, _, text = url.partition("?")
-    count = path.rstrip("/").endswith("/count")
-    extra = () if count else PAGING
-    query, data = query_parse(QueryDict(text), staff=False, spec=QUERY_FILTERS, extra=extra)
-    page = None if count else (data["limit"], 0, None, True)
-    sql, params, _ = statement_for(public_door(), query, page=page)
-    return {"sql": sql, "params": params, "limit": None if count else data["limit"]}
+def _value(param):
+    """A bound value as JSON can carry it; a geometry (GeoDjango's adapter) as hex EWKB, which
+    PostGIS reads as the same geometry."""
+    if isinstance(param, PostGISAdapter):
+        return bytes(param.ewkb).hex()
+    return param
+
+
+def _kind(url: str, statements: list[dict]) -> str:
+    path = url.partition("?")[0]
+    if not path.startswith("/api/v1/sites/") or len(statements) != 1:
+        return "rows"
+    if path.rstrip("/").endswith("/count"):
+        return "count"
+    return "features" if path == "/api/v1/sites/" else "record"
+
+
+def statements(client: Client, url: str) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        if RATE_LIMIT_TABLE not in sql:
+            seen.append({"sql": sql, "params": [_value(p) for p in params or ()]})
+        return execute(sql, params, many, context)
+
+    wrappers = [c.execute_wrapper(record) for c in connections.all()]
+    for wrapper in wrappers:
+        wrapper.__enter__()
+    try:
+        client.get(url)
+    finally:
+        for wrapper in wrappers:
+            wrapper.__exit__(None, None, None)
+    limit = None
+    if "limit=" in url:
+        limit = int(url.split("limit=")[1].split("&")[0])
+    return {"statements": seen, "kind": _kind(url, seen), "limit": limit}
 
 
 def main(out: str, requests: list[str]) -> None:
-    with translation.override("kk"):  # the API's default language (no Accept-Language)
-        statements = {}
-        for request in requests:
-            name, _, url = request.partition("=")
-            statements[name] = statement(url)
+    client = Client(HTTP_HOST="localhost")
+    saved = {}
+    for request in requests:
+        name, _, url = request.partition("=")
+        saved[name] = statements(client, url)
     # The server options Mura's connections open with (jit, the text search's threshold).
     options = settings.DATABASES["default"]["OPTIONS"].get("options", "")
-    text = json.dumps({"options": options, "statements": statements}, ensure_ascii=False)
+    text = json.dumps({"options": options, "requests": saved}, ensure_ascii=False, default=str)
     Path(out).write_text(text)
 
 

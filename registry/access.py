@@ -24,10 +24,16 @@ exact_reads = logging.getLogger("registry.exact_reads")
 
 @dataclass(frozen=True)
 class Door:
-    sites: QuerySet
-    zone_list: Callable[[], QuerySet]  # built on use: most requests read sites only
+    # Querysets built on use: a public statement compiled once (registry/features.py) never
+    # needs one, and most requests read sites only.
+    site_list: Callable[[], QuerySet]
+    zone_list: Callable[[], QuerySet]
     exact: bool  # full records with exact geometry
     staff: bool  # may filter by status (drafts are theirs to see)
+
+    @property
+    def sites(self) -> QuerySet:
+        return self.site_list()
 
     @property
     def zones(self) -> QuerySet:
@@ -41,21 +47,24 @@ class Door:
 def door_for(user) -> Door:
     if user.is_authenticated and (is_administrator(user) or is_officer(user) or is_reviewer(user)):
         zones = partial(zone_list_for_staff, user=user)
-        return Door(site_list_for_staff(user=user), zones, True, True)
+        return Door(partial(site_list_for_staff, user=user), zones, True, True)
     if user.is_authenticated and granted_exact_locations(user):
-        return Door(site_list_exact_published(), zone_list_public, True, False)
+        return Door(site_list_exact_published, zone_list_public, True, False)
     return public_door()
 
 
-def public_door() -> Door:
-    """What everyone reads: the public projection (DESIGN §4)."""
+def _public_sites() -> QuerySet:
     # Region and district outlines (up to 60 kB each) are never serialised: not fetched.
-    public = (
+    return (
         site_list_public()
         .select_related("region", "district", "typology")
         .defer("region__geom", "district__geom")
     )
-    return Door(public, zone_list_public, False, False)
+
+
+def public_door() -> Door:
+    """What everyone reads: the public projection (DESIGN §4)."""
+    return Door(_public_sites, zone_list_public, False, False)
 
 
 def log_exact_read(user, what: str, count: int | None = None) -> None:
