@@ -9,8 +9,9 @@ import json
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import caches
-from django.db.models import CharField, Func, QuerySet, Subquery, Value
-from django.db.models.functions import Concat, Greatest
+from django.db import connections, router
+from django.db.models import CharField, F, Func, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +25,8 @@ from maps.forms import MapFilterForm, SuggestForm, in_view_query, map_query
 from maps.text import dating_text, og_locale
 from maps.tiles import public_sites, tile_exists, tile_make
 from registry.errors import error_response
-from registry.models import HeritageSite
+from registry.features import compiled
+from registry.models import HeritageSite, PublicSite
 from registry.query import QueryError, SiteQuery, query_key
 from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
@@ -45,6 +47,7 @@ SUGGESTION_CANDIDATES = 300
 # (a count of a country-wide view would cost more than the exact number is worth).
 IN_VIEW_LIMIT = 50
 IN_VIEW_COUNT_CAP = 1000
+IN_VIEW_COLUMNS = ("f_ref", "f_name", "f_category", "f_sensitivity", "f_lon", "f_lat")
 GENERALISED = ("S1", "S2")
 
 
@@ -278,23 +281,56 @@ def suggest(request):
     return JsonResponse({"results": results})
 
 
-def _in_view_sites(query: SiteQuery, cell: str | None) -> QuerySet:
+def _in_view_sites(query: SiteQuery, number: str | None = None) -> QuerySet:
     """The filtered public sites in the asked extent (`query.bbox`), or those sharing the
-    generalised square (one per grid cell, as the tiles draw it) of the site `cell`. Only
+    generalised square (one per grid cell, as the tiles draw it) of the site `number`. Only
     public points are read: an unpublished, open (S0) or withheld (S3) site has no square, so
     its list is empty."""
     sites = public_sites(query)
-    if cell is None:
+    if number is None:
         return sites
     # The class as an expression, not the column (see maps/tiles.py: the spatial index alone).
     square = (
         site_list_public()
         .alias(kind=Concat("sensitivity", Value("")))
-        .filter(registry_number=cell, kind__in=GENERALISED)
+        .filter(registry_number=number, kind__in=GENERALISED)
         .values("public_location")[:1]
     )
     sites = sites.alias(kind=Concat("sensitivity", Value(""))).filter(kind__in=GENERALISED)
     return sites.filter(public_location__equals=Subquery(square))
+
+
+# The in-view list's two statements, compiled once per query shape (registry/features.py).
+def _in_view_rows_sql(query: SiteQuery, number: str | None = None) -> tuple[str, tuple]:
+    # The name in the active language, else the first one given in the fallback order (as
+    # modeltranslation shows it), and the point's coordinates: rows, no model instances.
+    language = get_language()[:2]
+    order = dict.fromkeys([language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES])
+    names = [NullIf(f"name_{code}", Value("")) for code in order]
+    rows = _in_view_sites(query, number).annotate(
+        f_ref=F("registry_number"),
+        f_name=Coalesce(*names, Value(""), output_field=CharField()),
+        f_category=F("category"),
+        f_sensitivity=F("sensitivity"),
+        f_lon=X("public_location"),
+        f_lat=Y("public_location"),
+    )
+    rows = rows.values(*IN_VIEW_COLUMNS).order_by("f_name", "registry_number")
+    return rows[: IN_VIEW_LIMIT + 1].query.sql_with_params()
+
+
+def _in_view_count_sql(query: SiteQuery, number: str | None = None) -> tuple[str, tuple]:
+    sites = _in_view_sites(query, number).order_by().values("pk")[: IN_VIEW_COUNT_CAP + 1]
+    inner, params = sites.query.sql_with_params()
+    return f"SELECT count(*) AS count FROM ({inner}) c", params
+
+
+def _in_view_fetch(build, query: SiteQuery, cell: str | None) -> list[dict]:
+    sql, params = compiled(build, query, **({} if cell is None else {"number": cell}))
+    with connections[router.db_for_read(PublicSite)].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name.removeprefix("f_") for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _in_view_texts(*, cell: bool, shown: int, total: int, capped: bool) -> tuple[str, str]:
@@ -338,18 +374,12 @@ def sites_in_view(request):
         query, cell = in_view_query(request.GET)
     except QueryError as exc:
         return _bad_request(exc.errors)
-    sites = _in_view_sites(query, cell)
-    # Rows, not model instances: the name in the active language (modeltranslation's fallback
-    # order), the point's coordinates, and the category's label looked up once per request.
-    rows = sites.annotate(lon=X("public_location"), lat=Y("public_location")).values(
-        "registry_number", "name", "category", "sensitivity", "lon", "lat"
-    )
-    page = list(rows.order_by("name", "registry_number")[: IN_VIEW_LIMIT + 1])
+    page = _in_view_fetch(_in_view_rows_sql, query, cell)
     if len(page) <= IN_VIEW_LIMIT:
         total = len(page)
     else:
         page = page[:IN_VIEW_LIMIT]
-        total = sites.order_by()[: IN_VIEW_COUNT_CAP + 1].count()  # COUNT of a LIMITed subquery
+        total = _in_view_fetch(_in_view_count_sql, query, cell)[0]["count"]
     capped = total > IN_VIEW_COUNT_CAP
     total = min(total, IN_VIEW_COUNT_CAP)
     heading, summary = _in_view_texts(
@@ -358,7 +388,7 @@ def sites_in_view(request):
     labels = dict(HeritageSite.Category.choices)
     results = [
         {
-            "ref": site["registry_number"],
+            "ref": site["ref"],
             "name": site["name"],
             "category": str(labels.get(site["category"], site["category"])),
             "lon": round(site["lon"], 5),

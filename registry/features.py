@@ -45,6 +45,7 @@ SMALL_DISTANCE = 12_345.678_9  # metres, below SPATIAL_FIRST_MAX_M
 BIG_DISTANCE = FAR + 7
 NEAR = (FAR + 5, FAR + 6)
 AFTER = "\x00after"  # NUL: refused in every parameter (registry/query.py), never a value
+NUMBER = "\x00number"  # a registry number bound per request
 BOX_NAMES = ("west", "south", "east", "north")
 STATEMENTS_CACHED = 512
 assert (SMALL_BOX[2] - SMALL_BOX[0]) * (SMALL_BOX[3] - SMALL_BOX[1]) <= SPATIAL_FIRST_MAX_DEG2
@@ -237,6 +238,35 @@ def statement_for(
     return statement.sql, statement.bind(values), router.db_for_read(PublicSite)
 
 
+@functools.lru_cache(maxsize=STATEMENTS_CACHED)
+def _compiled(build, shape: SiteQuery, sentinels: tuple, language: str) -> Statement:
+    with translation.override(language):
+        sql, params = build(shape, **{name: value for name, value in sentinels if name in EXTRA})
+    by_value = {value: name for name, value in sentinels}
+    slots = tuple(
+        (index, by_value[param])
+        for index, param in enumerate(params)
+        if type(param) in (float, str) and param in by_value
+    )
+    return Statement(sql, tuple(params), slots)
+
+
+# Values other surfaces bind besides the query's own: each one's sentinel.
+EXTRA = {"number": NUMBER}
+
+
+def compiled(build, query: SiteQuery, **extra) -> tuple[str, list]:
+    """(SQL, parameters) of `build(query, **extra)`, a public statement compiled once per query
+    shape and language like the API's pages. `build` is a module-level function returning
+    (SQL, parameters) for a query whose bound values are sentinels; `extra` names values of
+    `EXTRA` (e.g. `number`) it also binds, each given to `build` as its sentinel."""
+    shape, sentinels, values = _shape(query, None)
+    for name, value in extra.items():
+        sentinels[name], values[name] = EXTRA[name], value
+    statement = _compiled(build, shape, tuple(sentinels.items()), _language())
+    return statement.sql, statement.bind(values)
+
+
 def count(door: Door, query: SiteQuery) -> int:
     sql, params, using = statement_for(door, query, page=None)
     with connections[using].cursor() as cursor:
@@ -270,7 +300,6 @@ DETAIL = [
     "unesco_id", "wikidata_id", "published_at",
 ]  # fmt: skip
 EXACT_DETAIL = ["boundary", "threats"]
-NUMBER = "\x00number"  # the record's number, bound per request (NUL: never a real value)
 
 
 def _datetime_sql(column: str) -> str:

@@ -248,3 +248,31 @@ def test_the_count_is_said_in_the_chosen_language(client, db, language, summary)
     client.cookies["django_language"] = language
 
     assert _in_view(client, bbox=ALMATY_BBOX)["summary"] == summary
+
+
+def test_requests_of_one_shape_each_get_their_own_box_and_cell(client, db):
+    """The list's statements are compiled once per query shape (registry/features.py
+    `compiled`) and each request binds its own box and cell."""
+    almaty = HeritageSiteFactory(published=True, sensitivity="S1", location=Point(*EXACT))
+    shymkent = HeritageSiteFactory(published=True, sensitivity="S1", location=Point(69.59, 42.31))
+
+    assert _refs(_in_view(client, bbox=ALMATY_BBOX)) == [almaty.registry_number]
+    assert _refs(_in_view(client, bbox="69.5,42.2,69.7,42.4")) == [shymkent.registry_number]
+    assert _refs(_in_view(client, cell=almaty.registry_number)) == [almaty.registry_number]
+    assert _refs(_in_view(client, cell=shymkent.registry_number)) == [shymkent.registry_number]
+
+
+def test_a_name_missing_in_the_language_falls_back_and_sorts_by_what_is_shown(client, db):
+    HeritageSiteFactory(
+        published=True, sensitivity="S0", location=Point(*EXACT),
+        name_kk="Бабаджа хатун", name_ru="", name_en="Babaji Khatun",
+    )  # fmt: skip
+    HeritageSiteFactory(
+        published=True, sensitivity="S0", location=Point(*EXACT),
+        name_kk="Айша бибі", name_ru="Айша-Биби", name_en="Aisha Bibi",
+    )  # fmt: skip
+    client.cookies["django_language"] = "ru"
+
+    names = [site["name"] for site in _in_view(client, bbox=ALMATY_BBOX)["sites"]]
+
+    assert names == ["Айша-Биби", "Бабаджа хатун"]  # no Russian name: the Kazakh one
