@@ -11,6 +11,7 @@ never appear. Only `public_location` is ever read.
 
 import functools
 import math
+from collections.abc import Collection
 from dataclasses import fields
 
 from django.contrib.gis.geos import Polygon
@@ -22,7 +23,7 @@ from registry.models import PublicSite
 from registry.models.aggregates import CELLS_PER_TILE_SHIFT, SITES_MIN_ZOOM, TileCellX, TileCellY
 from registry.projection import GRID_DEGREES
 from registry.search import SiteQuery, sites_filter
-from registry.selectors import cell_count_list_public, site_list_public
+from registry.selectors import PUBLIC_MAP_VERSION_SQL, cell_count_list_public, site_list_public
 
 EXTENT = 4096  # MVT coordinate units across a tile
 CELLS = 1 << CELLS_PER_TILE_SHIFT  # cells across a tile
@@ -64,6 +65,23 @@ SELECT ST_AsMVT(t, 'cells', {extent}, 'geom') FROM (
 ) t
 """
 
+# A tile's statement: the public map's version and, unless it is one of the versions bound
+# first (whose tile the caller already holds), the tile. The tile is an uncorrelated subquery,
+# which PostgreSQL runs only if the CASE asks for it (EXPLAIN ANALYZE: "never executed"
+# otherwise). Version and tile come from one snapshot of one server, so a tile is never
+# labelled with a version other than its own. A tile with no feature is an empty string,
+# never NULL, which means "not made".
+WITH_VERSION_SQL = """
+SELECT m.version, CASE WHEN m.version = ANY(%s::text[]) THEN NULL
+                       ELSE coalesce(({tile}), ''::bytea) END
+FROM ({version}) AS m(version)
+"""
+
+
+def _with_version(tile_sql: str) -> str:
+    # Not str.format on the tile's text: it is SQL the ORM wrote, braces included.
+    return WITH_VERSION_SQL.replace("{version}", PUBLIC_MAP_VERSION_SQL).replace("{tile}", tile_sql)
+
 
 # What the pre-aggregated counts (SiteCellCount) are keyed by; a query setting anything else
 # (a period) is counted live from the public view.
@@ -95,16 +113,6 @@ def public_sites(query: SiteQuery) -> QuerySet:
     return sites_filter(site_list_public(), query, geometry="public_location").order_by()
 
 
-def _mvt(sql: str, params: list) -> bytes:
-    # On the database the router gives public reads (a replica), the one this request read
-    # the map's version from (heritage/routers.py). JIT is off for every session (settings).
-    # Asked of the router directly: building a queryset to learn its database cost 0.15 ms.
-    with connections[router.db_for_read(PublicSite)].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()[0]
-    return bytes(row) if row else b""
-
-
 def _widened(bbox: tuple[float, float, float, float], margin: float) -> list[float]:
     west, south, east, north = bbox
     return [west - margin, south - margin, east + margin, north + margin]
@@ -126,10 +134,10 @@ def _sites_layer_sql(query: SiteQuery) -> tuple[str, tuple]:
         extent=EXTENT, buffer=BUFFER, s1=HALF_CELL["S1"], s2=HALF_CELL["S2"],
         open=open_sql, generalised=cell_sql,
     )  # fmt: skip
-    return sql, (tuple(open_params), tuple(cell_params))
+    return _with_version(sql), (tuple(open_params), tuple(cell_params))
 
 
-def sites_tile(z: int, x: int, y: int, query: SiteQuery) -> bytes:
+def sites_tile(z: int, x: int, y: int, query: SiteQuery) -> tuple[str, list]:
     """Single sites. Each class is searched in the tile widened by half its cell, so a square
     whose centre lies just outside the tile is still drawn, and open sites by the tile alone
     (a dense city's tile must not read the sites of its neighbours)."""
@@ -139,7 +147,7 @@ def sites_tile(z: int, x: int, y: int, query: SiteQuery) -> bytes:
         z, x, y, *open_params, *_widened(bbox, 0), *cell_params,
         *_widened(bbox, HALF_CELL["S1"]), *_widened(bbox, HALF_CELL["S2"]),
     ]  # fmt: skip
-    return _mvt(sql, params)
+    return sql, params
 
 
 def _cells_sql(z: int, x: int, y: int, counts: QuerySet) -> tuple[str, list]:
@@ -147,7 +155,7 @@ def _cells_sql(z: int, x: int, y: int, counts: QuerySet) -> tuple[str, list]:
     first_x, first_y = x * CELLS, y * CELLS
     sql = CELLS_LAYER_SQL.format(extent=EXTENT, cell=EXTENT // CELLS, query=query, level="")
     bounds = [first_x, first_x + CELLS - 1, first_y, first_y + CELLS - 1]
-    return sql, [first_x, first_y, *params, *bounds]
+    return _with_version(sql), [first_x, first_y, *params, *bounds]
 
 
 @functools.lru_cache(maxsize=256)
@@ -167,18 +175,18 @@ def _cells_table_sql(query: SiteQuery) -> tuple[str, tuple]:
     query, params = counts.query.sql_with_params()
     level = "q.level = %s AND "
     sql = CELLS_LAYER_SQL.format(extent=EXTENT, cell=EXTENT // CELLS, query=query, level=level)
-    return sql, tuple(params)
+    return _with_version(sql), tuple(params)
 
 
-def cells_tile(z: int, x: int, y: int, query: SiteQuery) -> bytes:
+def cells_tile(z: int, x: int, y: int, query: SiteQuery) -> tuple[str, list]:
     """Counts per cell from the registry's pre-aggregated table (no scan of the sites)."""
     level, first_x, first_y = z + CELLS_PER_TILE_SHIFT, x * CELLS, y * CELLS
     sql, params = _cells_table_sql(query)
     bounds = [first_x, first_x + CELLS - 1, first_y, first_y + CELLS - 1]
-    return _mvt(sql, [first_x, first_y, *params, level, *bounds])
+    return sql, [first_x, first_y, *params, level, *bounds]
 
 
-def live_cells_tile(z: int, x: int, y: int, query: SiteQuery) -> bytes:
+def live_cells_tile(z: int, x: int, y: int, query: SiteQuery) -> tuple[str, list]:
     """Counts per cell computed from the public view: for filters the table cannot answer."""
     level = z + CELLS_PER_TILE_SHIFT
     box = Polygon.from_bbox(tile_bbox(z, x, y))
@@ -194,12 +202,28 @@ def live_cells_tile(z: int, x: int, y: int, query: SiteQuery) -> bytes:
         .annotate(count=Count("id"))
         .order_by()
     )
-    return _mvt(*_cells_sql(z, x, y, counts))
+    return _cells_sql(z, x, y, counts)
 
 
-def tile_make(z: int, x: int, y: int, query: SiteQuery) -> bytes:
+def _statement(z: int, x: int, y: int, query: SiteQuery) -> tuple[str, list]:
+    """The tile's statement and its parameters, but the first (`unless`)."""
     if z >= SITES_MIN_ZOOM:
         return sites_tile(z, x, y, query)
     if counted_ahead(query):
         return cells_tile(z, x, y, query)
     return live_cells_tile(z, x, y, query)
+
+
+def tile_read(
+    z: int, x: int, y: int, query: SiteQuery, *, unless: Collection[str] = ()
+) -> tuple[str, bytes | None]:
+    """The public map's version, and the tile unless that version is one of `unless` (whose
+    tile the caller already holds): None then. One statement, so one round trip."""
+    sql, params = _statement(z, x, y, query)
+    # On the database the router gives public reads (a replica, heritage/routers.py). JIT is
+    # off for every session (settings). Asked of the router directly: building a queryset to
+    # learn its database cost more than a small tile's query.
+    with connections[router.db_for_read(PublicSite)].cursor() as cursor:
+        cursor.execute(sql, [list(unless), *params])
+        version, body = cursor.fetchone()
+    return version, None if body is None else bytes(body)

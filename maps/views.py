@@ -5,6 +5,7 @@ Every read starts from a public selector (registry/selectors.py); only public po
 
 import hashlib
 import json
+import re
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -15,6 +16,7 @@ from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import parse_etags
 from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET
 from heritage.middleware import same_for_everyone
 from maps.forms import MapFilterForm, SuggestForm, in_view_query, map_query
 from maps.text import dating_text, og_locale
-from maps.tiles import public_sites, tile_exists, tile_make
+from maps.tiles import public_sites, tile_exists, tile_read
 from registry.errors import error_response
 from registry.features import compiled
 from registry.models import HeritageSite, PublicSite
@@ -39,6 +41,9 @@ from registry.services.exports import X, Y
 from registry.transliteration import search_variants
 
 TILE_CACHE_SECONDS = 24 * 3600
+# A client's If-None-Match may list several ETags; so many are looked at, no more.
+HELD_ETAGS_MAX = 8
+VERSION_TOKEN = re.compile(r"[0-9.]{1,40}")  # as public_map_version() gives them
 # Degrees of simplification of the outlines served to the map (about 1 km and 500 m).
 OUTLINE_TOLERANCE = {1: 0.01, 2: 0.005}
 SUGGESTIONS = 8
@@ -136,43 +141,82 @@ def home(request):
     return render(request, "maps/home.html", context)
 
 
-def _tile_etag(version: str, z: int, x: int, y: int, query: SiteQuery) -> str:
-    key = f"{version}/{z}/{x}/{y}/{query_key(query)}"
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+def _tile_key(z: int, x: int, y: int, query: SiteQuery) -> str:
+    """Names a tile whatever the map's version: its key in the tile cache and its ETag's tail."""
+    return hashlib.sha256(f"{z}/{x}/{y}/{query_key(query)}".encode()).hexdigest()[:32]
+
+
+def _tile_etag(version: str, key: str) -> str:
+    # The version in clear (the map page gives it out as `v`), so that a client's ETag says
+    # which version of the tile it holds without a look-up.
+    return f'"{version}-{key}"'
+
+
+def _held_versions(request, key: str) -> list[str]:
+    """The map versions of this tile that the client holds (its If-None-Match)."""
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return []
+    held = []
+    for etag in parse_etags(header)[:HELD_ETAGS_MAX]:
+        version, _, tail = etag.strip('"').rpartition("-")
+        if tail == key and VERSION_TOKEN.fullmatch(version):
+            held.append(version)
+    return held
+
+
+def _tile_body(
+    z: int, x: int, y: int, query: SiteQuery, key: str, held: list[str]
+) -> tuple[str, bytes | None]:
+    """The map's version and the tile's body, None when the client holds that version. A
+    tile this process made for the current version costs the version's query; any other,
+    one statement reading version and tile together (maps/tiles.py)."""
+    cache = caches["tiles"]
+    cached = cache.get(key)  # (version, body): the last this process made of this tile
+    if cached is not None:
+        version = public_map_version()
+        if version == cached[0]:
+            return version, cached[1]
+        if version in held:
+            return version, None
+    version, body = tile_read(z, x, y, query, unless=held)
+    if body is not None:
+        cache.set(key, (version, body), TILE_CACHE_SECONDS)
+    return version, body
+
+
+def unfiltered(request) -> bool:
+    """Whether a tile request asks for the whole map (most tiles): `v` alone, if anything."""
+    return request.GET.keys() <= {"v"}
 
 
 @require_GET
 @same_for_everyone
 def tile(request, z: int, x: int, y: int):
-    """A vector tile. Its ETag is derived from the public map's version, so any publish,
-    edit or withdrawal changes every ETag; a URL carrying the current version (`v`, as the
-    map page asks) may be cached for a day, others must be revalidated."""
+    """A vector tile. Its ETag carries the public map's version, so any publish, edit or
+    withdrawal changes every ETag; a URL carrying the current version (`v`, as the map page
+    asks) may be cached for a day, others must be revalidated."""
     if not tile_exists(z, x, y):
         raise Http404("No such tile.")
-    if request.GET.keys() <= {"v"}:  # the unfiltered map, most tiles: nothing to parse
+    if unfiltered(request):  # nothing to parse
         query = SiteQuery()
     else:
         try:
             query = map_query(request.GET)
         except QueryError as exc:
             return _bad_request(exc.errors)
-    version = public_map_version()
-    etag = _tile_etag(version, z, x, y, query)
-    if request.GET.get("v") == version:
-        cache_control = f"public, max-age={TILE_CACHE_SECONDS}"
-    else:
-        cache_control = "public, max-age=0, must-revalidate"
-    if etag in request.headers.get("If-None-Match", ""):
+    key = _tile_key(z, x, y, query)
+    held = _held_versions(request, key)
+    version, body = _tile_body(z, x, y, query, key, held)
+    if version in held:
         response = HttpResponseNotModified()
     else:
-        cache = caches["tiles"]
-        body = cache.get(etag)
-        if body is None:
-            body = tile_make(z, x, y, query)
-            cache.set(etag, body, TILE_CACHE_SECONDS)
         response = HttpResponse(body, content_type="application/vnd.mapbox-vector-tile")
-    response["ETag"] = etag
-    response["Cache-Control"] = cache_control
+    response["ETag"] = _tile_etag(version, key)
+    if request.GET.get("v") == version:
+        response["Cache-Control"] = f"public, max-age={TILE_CACHE_SECONDS}"
+    else:
+        response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
 
 
