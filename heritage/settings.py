@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "heritage.middleware.RejectNulMiddleware",  # 400, not a database error, for NUL bytes
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "heritage.limits.RateLimitMiddleware",  # after static files, before sessions: 429s
+    "maps.middleware.AnonymousTileMiddleware",  # answers anonymous tiles with what acts on them
     "heritage.middleware.SameForEveryoneMiddleware",  # outside sessions/locale: @same_for_everyone
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

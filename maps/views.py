@@ -159,7 +159,8 @@ def _held_versions(request, key: str) -> list[str]:
         return []
     held = []
     for etag in parse_etags(header)[:HELD_ETAGS_MAX]:
-        version, _, tail = etag.strip('"').rpartition("-")
+        # Weak or strong alike: nginx weakens the ETag of a tile it compresses.
+        version, _, tail = etag.removeprefix("W/").strip('"').rpartition("-")
         if tail == key and VERSION_TOKEN.fullmatch(version):
             held.append(version)
     return held

@@ -202,10 +202,118 @@ def test_a_tile_asked_for_with_the_current_version_may_be_cached_for_a_day(clien
 def test_a_cached_tile_costs_one_query(client, db, django_assert_num_queries):
     HeritageSiteFactory(published=True, sensitivity="S0")
     url = tile_url(*TURKISTAN, 6)
-    client.get(url)
+    first = client.get(url)
 
-    with django_assert_num_queries(2):  # the rate limit's counter, the map's version
-        client.get(url)
+    with django_assert_num_queries(2) as queries:  # the rate limit's counter, the map's version
+        again = client.get(url)
+
+    assert not any("ST_AsMVT" in q["sql"] for q in queries.captured_queries)
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def _tile_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "ST_AsMVT" in q["sql"]]
+
+
+def test_an_uncached_tile_is_one_statement_with_the_maps_version(client, db):
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    url = tile_url(*TURKISTAN, 6, v=public_map_version())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert len(queries.captured_queries) == 2  # the rate limit's counter, then the tile
+    (statement,) = _tile_statements(queries)
+    assert "registry_publicmapversion" in statement
+    assert response["Cache-Control"] == "public, max-age=86400"  # the version it read is current
+    assert public_map_version() in response["ETag"]
+
+
+def _counted(response) -> int:
+    return sum(f["properties"]["count"] for f in decode(response.content)["cells"]["features"])
+
+
+def test_a_tile_cached_before_a_publish_is_made_again_after_it(client, db):
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    url = tile_url(*TURKISTAN, 6)
+    before = client.get(url)
+
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    with CaptureQueriesContext(connection) as queries:
+        after = client.get(url, headers={"If-None-Match": before["ETag"]})
+
+    assert after.status_code == 200
+    assert (_counted(before), _counted(after)) == (1, 2)
+    assert after["ETag"] != before["ETag"]
+    assert len(_tile_statements(queries)) == 1
+
+
+def test_any_publish_changes_the_etag_of_a_tile_it_does_not_touch(client, db):
+    url = tile_url(*ALMATY, 12)
+    before = client.get(url)
+
+    HeritageSiteFactory(published=True, sensitivity="S0", location=Point(*TURKISTAN))
+    after = client.get(url, headers={"If-None-Match": before["ETag"]})
+
+    assert after.status_code == 200
+    assert after.content == before.content  # the same (empty) tile, of another version
+    assert after["ETag"] != before["ETag"]
+
+
+def test_a_client_holding_the_current_tile_gets_304_from_any_process(client, db):
+    HeritageSiteFactory(published=True, sensitivity="S0")
+    url = tile_url(*TURKISTAN, 6)
+    first = client.get(url)
+    caches["tiles"].clear()  # as in another process, which never made this tile
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again.content == b""
+    assert len(queries.captured_queries) == 2  # the rate limit's counter, the one statement
+
+
+def test_a_weak_or_listed_etag_still_matches(client, db):
+    """nginx weakens the ETag of a response it compresses; a client may send several."""
+    url = tile_url(*TURKISTAN, 6)
+    etag = client.get(url)["ETag"]
+
+    weak = client.get(url, headers={"If-None-Match": f"W/{etag}"})
+    listed = client.get(url, headers={"If-None-Match": f'"other", {etag}'})
+
+    assert weak.status_code == listed.status_code == 304
+
+
+def test_the_etag_of_another_tile_or_filter_is_not_taken_for_this_one(client, db):
+    url = tile_url(*TURKISTAN, 6)
+    other_tile = client.get(tile_url(*ALMATY, 6))["ETag"]
+    other_filter = client.get(tile_url(*TURKISTAN, 6, category="archaeology"))["ETag"]
+
+    for etag in (other_tile, other_filter):
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["*", "garbage", '"1.2-x"', '"\u0000-abc"', ", ".join(['"0-x"'] * 500), 'W/"', '""'],
+)
+def test_a_strange_if_none_match_gets_the_tile(client, db, header):
+    response = client.get(tile_url(*TURKISTAN, 6), headers={"If-None-Match": header})
+
+    assert response.status_code == 200
+
+
+def test_a_forged_etag_naming_this_tile_cannot_reach_the_database(client, db):
+    """The version part of an ETag is bound as a parameter only if it looks like a version."""
+    url = tile_url(*TURKISTAN, 6)
+    key = client.get(url)["ETag"].strip('"').rpartition("-")[2]
+
+    for version in ("1\x00", "1' OR 1=1 --", "9" * 100):
+        response = client.get(url, headers={"If-None-Match": f'"{version}-{key}"'})
+        assert response.status_code == 200
 
 
 def test_a_low_zoom_tile_reads_the_counts_not_the_sites(client, db):
