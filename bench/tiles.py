@@ -1,22 +1,39 @@
 """How fast and how big the public map's vector tiles are (a benchmark, not a test).
 
-Usage (on a database made by `manage.py generate_sites 1000000`, e.g. mura_bench):
+Usage (on a database made by `manage.py generate_sites 1000000`, e.g. mura_bench; DEBUG off,
+the default, or every query is also logged):
 
     source scripts/lib.sh && ensure_everything
-    DATABASE_URL=${DATABASE_URL%/mura}/mura_bench python bench/tiles.py [--samples 40]
+    DATABASE_URL=${DATABASE_URL%/mura}/mura_bench python bench/tiles.py [--samples 40] [--rounds 5]
 
 For zoom 4, 8, 12 and 14, over a dense city (the tiles around central Almaty) and over the
 whole country (tiles drawn at random inside Kazakhstan's extent), it reports median and p95
-of: the tile served through the app (URL, middleware, view; tile cache emptied first), the
-raw SQL that makes the same tile (the statement the app ran, executed alone; a first request
-per tile warms the database's buffers for both, so neither pays for the other), the app with
-the tile cached, and the tile's size. Beside them, the naive tile (every public point of the
-tile in one ST_AsMVT, no aggregation) shows what the pre-aggregated counts save at low zoom.
-Last, the JS + CSS of a first load of the map page.
+of:
+
+- app: the tile served as gunicorn asks for it (Django's WSGI handler, every middleware, the
+  view), with the tile cache emptied first;
+- raw: the statements that request ran, as it sent them (values bound), executed alone on
+  the same connection: the rate limit's counter and the tile's one statement (the map's
+  version with the tile, maps/tiles.py); a first request per tile finds them and warms the
+  database's buffers for both sides. Each tile is timed `--rounds` times, app and raw
+  interleaved, so a busy moment costs both alike;
+- ratio: app / raw, medians of the same run; tile stmt: the tile's statement alone (median);
+- cached: the app with the tile in its cache (the counter and the version's query);
+- the tile's size; and at zoom 4 and 8 the naive tile (every public point of the tile in one
+  ST_AsMVT, no aggregation), which shows what the pre-aggregated counts save.
+
+Then the floor: /health/live, answered by the first middleware with no query. Last, the
+JS + CSS of a first load of the map page.
+
+What is left between app and raw is Python: Django's request cycle (the floor), the
+middleware above the tile view (maps/middleware.py answers anonymous tiles before the rest)
+and the handling of the two statements in psycopg (binding the tile's values, for one). So
+the ratio nears 1 as the tile's statement grows, and is highest for the cheapest tiles.
 """
 
 import argparse
 import gzip
+import io
 import math
 import os
 import random
@@ -28,7 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heritage.settings")
-os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client speaks plain HTTP
+os.environ.setdefault("DJANGO_HTTPS", "0")  # plain HTTP, not redirected
 os.environ.setdefault("MURA_RATE_TILES", "100000000/min")  # the check runs, never refuses
 os.environ.setdefault("MURA_RATE_PAGES", "100000000/min")
 
@@ -40,6 +57,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles import finders  # noqa: E402
 from django.core.cache import caches  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
@@ -92,41 +110,89 @@ def summary(values: list[float]) -> tuple[float, float]:
     return statistics.median(values), p95
 
 
-def measure(client: Client, tiles, with_naive: bool) -> dict[str, list[float]]:
-    out = {k: [] for k in ("app", "raw", "cached", "size", "naive", "naive_size")}
-    for z, x, y in tiles:
-        url = reverse("maps:tile", args=[z, x, y])
-        # A first request finds the statement (and warms PostgreSQL's buffers for both sides:
-        # whichever ran first would otherwise read from disk for the other).
+class App:
+    """The app as gunicorn calls it: Django's WSGI handler, every middleware, the view."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+
+    def get(self, path: str) -> tuple[str, bytes]:
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SCRIPT_NAME": "",
+            "SERVER_NAME": "localhost", "SERVER_PORT": "80", "HTTP_HOST": "localhost",
+            "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
+        }  # fmt: skip
+        status = []
+        body = self.handler(environ, lambda line, headers, exc_info=None: status.append(line))
+        try:
+            return status[0], b"".join(body)
+        finally:
+            body.close()  # as the server does: request_finished, connections checked
+
+
+def statements_of(app: App, url: str) -> list[str]:
+    """The statements an uncached request of `url` runs, as sent (values bound): the rate
+    limit's counter and the tile's statement. A minute's first hit also sweeps expired
+    windows (heritage/limits.py); that request is made again."""
+    while True:
         caches["tiles"].clear()
         with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        sql = next(q["sql"] for q in queries.captured_queries if "ST_AsMVT" in q["sql"])
-        with connection.cursor() as cursor:
+            status, _ = app.get(url)
+        assert status.startswith("200"), (url, status)
+        sql = [q["sql"] for q in queries.captured_queries]
+        if not any("swept" in statement for statement in sql):
+            return sql
+
+
+def run_raw(sql: list[str]) -> tuple[float, float]:
+    """Each statement executed alone on the app's connection: (all of them, the tile's)."""
+    total = tile = 0.0
+    with connection.cursor() as cursor:
+        for statement in sql:
             started = time.perf_counter()
-            cursor.execute(sql)
-            cursor.fetchone()
-            out["raw"].append(ms(time.perf_counter() - started))
-        caches["tiles"].clear()
-        started = time.perf_counter()
-        response = client.get(url)
-        out["app"].append(ms(time.perf_counter() - started))
-        assert response.status_code == 200, (url, response.status_code)
-        out["size"].append(len(response.content))
-        started = time.perf_counter()
-        client.get(url)
-        out["cached"].append(ms(time.perf_counter() - started))
+            cursor.execute(statement)
+            cursor.fetchall()
+            took = time.perf_counter() - started
+            total += took
+            if "ST_AsMVT" in statement:
+                tile += took
+    return ms(total), ms(tile)
+
+
+def measure(app: App, tiles, rounds: int, with_naive: bool) -> dict[str, list[float]]:
+    keys = ("app", "raw", "tile", "cached", "size", "naive", "naive_size")
+    out = {k: [] for k in keys}
+    for z, x, y in tiles:
+        url = reverse("maps:tile", args=[z, x, y])
+        # The first request finds the statements (and warms PostgreSQL's buffers for both
+        # sides: whichever ran first would otherwise read from disk for the other).
+        sql = statements_of(app, url)
+        for _ in range(rounds):  # interleaved, so a busy moment costs both sides alike
+            raw, tile = run_raw(sql)
+            out["raw"].append(raw)
+            out["tile"].append(tile)
+            caches["tiles"].clear()
+            started = time.perf_counter()
+            status, body = app.get(url)
+            out["app"].append(ms(time.perf_counter() - started))
+            assert status.startswith("200"), (url, status)
+            started = time.perf_counter()
+            app.get(url)
+            out["cached"].append(ms(time.perf_counter() - started))
+        out["size"].append(len(body))
         if with_naive:
             with connection.cursor() as cursor:
                 started = time.perf_counter()
                 cursor.execute(NAIVE_SQL, [z, x, y, z, x, y])
-                body = cursor.fetchone()[0] or b""
+                naive = cursor.fetchone()[0] or b""
                 out["naive"].append(ms(time.perf_counter() - started))
-                out["naive_size"].append(len(body))
+                out["naive_size"].append(len(naive))
     return out
 
 
-def first_load_assets(client: Client) -> tuple[int, int, list[str]]:
+def first_load_assets() -> tuple[int, int, list[str]]:
+    client = Client(SERVER_NAME="localhost")  # an allowed host
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
         html = client.get(reverse("maps:home")).content.decode()  # no collectstatic needed
@@ -145,37 +211,44 @@ def first_load_assets(client: Client) -> tuple[int, int, list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=40, help="country tiles per zoom")
+    parser.add_argument("--rounds", type=int, default=5, help="timings of each tile per side")
     args = parser.parse_args()
     rng = random.Random(42)
-    client = Client(SERVER_NAME="localhost")  # an allowed host
+    app = App()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM registry_public_site")
         published = cursor.fetchone()[0]
     say(f"database {connection.settings_dict['NAME']}: {published:,} published sites")
-    client.get(reverse("maps:tile", args=[4, 11, 5]))  # warm the connection and the caches
-    with connection.cursor() as cursor:  # raw and naive statements run as the app runs tiles
-        cursor.execute("SET jit = off")
+    app.get(reverse("maps:tile", args=[4, 11, 5]))  # warm the connection and the caches
     header = (
-        f"{'area':8} {'z':>2} {'tiles':>5}  {'app ms (med/p95)':>17}  {'raw SQL ms':>13}  "
-        f"{'cached ms':>11}  {'size KB (med/max)':>17}  {'naive ms / KB (med)':>20}"
+        f"{'area':8} {'z':>2} {'tiles':>5}  {'app ms (med/p95)':>16}  {'raw ms (med/p95)':>16}  "
+        f"{'ratio':>5}  {'tile stmt':>9}  {'cached ms':>11}  {'size KB (med/max)':>17}  "
+        f"{'naive ms / KB':>15}"
     )
     say(header)
     for area in ("city", "country"):
         for z in ZOOMS:
             tiles = city_tiles(z) if area == "city" else country_tiles(z, args.samples, rng)
-            r = measure(client, tiles, with_naive=z in (4, 8))
-            app, raw, cached = summary(r["app"]), summary(r["raw"]), summary(r["cached"])
+            r = measure(app, tiles, args.rounds, with_naive=z in (4, 8))
+            app_ms, raw_ms, cached = summary(r["app"]), summary(r["raw"]), summary(r["cached"])
             size_med, size_max = statistics.median(r["size"]) / 1024, max(r["size"]) / 1024
             naive = ""
             if r["naive"]:
                 naive_kb = statistics.median(r["naive_size"]) / 1024
-                naive = f"{statistics.median(r['naive']):7.1f} / {naive_kb:7.1f}"
+                naive = f"{statistics.median(r['naive']):6.1f} / {naive_kb:6.1f}"
             say(
-                f"{area:8} {z:>2} {len(tiles):>5}  {app[0]:7.1f} / {app[1]:7.1f}  "
-                f"{raw[0]:5.1f} / {raw[1]:5.1f}  {cached[0]:4.1f} / {cached[1]:4.1f}  "
-                f"{size_med:7.1f} / {size_max:7.1f}  {naive:>20}"
+                f"{area:8} {z:>2} {len(tiles):>5}  {app_ms[0]:6.2f} / {app_ms[1]:6.2f}  "
+                f"{raw_ms[0]:6.2f} / {raw_ms[1]:6.2f}  {app_ms[0] / raw_ms[0]:5.2f}  "
+                f"{statistics.median(r['tile']):9.2f}  {cached[0]:4.2f} / {cached[1]:4.2f}  "
+                f"{size_med:7.1f} / {size_max:7.1f}  {naive:>15}"
             )
-    raw, zipped, urls = first_load_assets(client)
+    floor = []
+    for _ in range(200):
+        started = time.perf_counter()
+        app.get("/health/live")
+        floor.append(ms(time.perf_counter() - started))
+    say(f"floor: /health/live through the app {statistics.median(floor):.2f} ms (median)")
+    raw, zipped, urls = first_load_assets()
     say(f"first load of the map page: {len(urls)} JS/CSS files, {raw / 1024:.0f} KB")
     say(f"  ({zipped / 1024:.0f} KB gzip-compressed, as whitenoise serves them)")
 
