@@ -12,8 +12,8 @@ Who reads where (decided by `ReplicaMiddleware` at the start of each request):
   a session written at login must be found on the very next request.
 
 A request keeps the database its first registry read went to, and moves to the primary for
-good once it writes: a tile's version and its data then come from the same server, so a
-tile is never cached under a newer version than its data (maps/views.py). Reads inside a
+good once it writes, so what one request reads comes from one server (a map tile and the
+version its ETag carries are even read in one statement, maps/tiles.py). Reads inside a
 transaction on the primary stay there (select_for_update, services).
 
 If the replica cannot be reached (MURA_DB_CONNECT_TIMEOUT, or the replica URL's

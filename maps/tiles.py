@@ -7,6 +7,9 @@ from the public view. From `SITES_MIN_ZOOM` on, a tile carries single sites (lay
 an open (S0) site as its point, an S1/S2 site as the square of its grid cell (drawn around
 its public point, the cell's centre), never as a pin; S3 sites have no public point and
 never appear. Only `public_location` is ever read.
+
+A tile is read in one statement with the public map's version (`tile_read`), which its ETag
+and cache entry carry (maps/views.py).
 """
 
 import functools
