@@ -73,11 +73,13 @@ SELECT ST_AsMVT(t, 'cells', {extent}, 'geom') FROM (
 # which PostgreSQL runs only if the CASE asks for it (EXPLAIN ANALYZE: "never executed"
 # otherwise). Version and tile come from one snapshot of one server, so a tile is never
 # labelled with a version other than its own. A tile with no feature is an empty string,
-# never NULL, which means "not made".
+# never NULL, which means "not made". MATERIALIZED: the version read once, not planned and
+# run again for each place it is named.
 WITH_VERSION_SQL = """
+WITH m(version) AS MATERIALIZED ({version})
 SELECT m.version, CASE WHEN m.version = ANY(%s::text[]) THEN NULL
                        ELSE coalesce(({tile}), ''::bytea) END
-FROM ({version}) AS m(version)
+FROM m
 """
 
 
