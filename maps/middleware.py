@@ -34,9 +34,10 @@ SKIPPED = frozenset({
     # as AuthenticationMiddleware would find it, for ReplicaMiddleware).
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # The language words only errors, and only 200 and 304 are answered here (a missing tile
-    # or a filter goes down the whole chain); the Vary and Content-Language that locale adds
-    # to a tile, SameForEveryoneMiddleware removes.
+    # The language words only errors: a missing tile or a filter goes down the whole chain,
+    # so the answers here are 200 and 304 (and a bad Host's 400, or a database fault's 503,
+    # JSON for the map's script and in the site's default language for a browser); the Vary
+    # and Content-Language that locale adds to a tile, SameForEveryoneMiddleware removes.
     "django.middleware.locale.LocaleMiddleware",
     "heritage.middleware.SameForEveryoneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",  # a GET is never refused; a tile sets no token

@@ -296,9 +296,19 @@ def test_the_etag_of_another_tile_or_filter_is_not_taken_for_this_one(client, db
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
 
 
+STRANGE_IF_NONE_MATCH = {
+    "any": "*",
+    "unquoted": "garbage",
+    "another-key": '"1.2-x"',
+    "nul": '"\u0000-abc"',
+    "very-many": ", ".join(['"0-x"'] * 500),
+    "cut-short": 'W/"',
+    "empty": '""',
+}
+
+
 @pytest.mark.parametrize(
-    "header",
-    ["*", "garbage", '"1.2-x"', '"\u0000-abc"', ", ".join(['"0-x"'] * 500), 'W/"', '""'],
+    "header", list(STRANGE_IF_NONE_MATCH.values()), ids=list(STRANGE_IF_NONE_MATCH)
 )
 def test_a_strange_if_none_match_gets_the_tile(client, db, header):
     response = client.get(tile_url(*TURKISTAN, 6), headers={"If-None-Match": header})
