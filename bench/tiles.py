@@ -34,14 +34,14 @@ Last recorded (2026-12-05, mura_bench: 900,043 published sites; medians of three
 interleaved with three of the previous version, on a shared 2-core machine; ms):
 
     area     z  app med / p95   raw med / p95  ratio  tile stmt  cached   before: app  ratio
-    city     4   1.03 /  2.15    0.56 / 1.52    1.80     0.41     0.73           1.21   2.10
-    city     8   1.33 /  2.49    0.83 / 1.57    1.61     0.66     0.73           1.56   1.83
-    city    12  45.11 / 55.63   44.24 / 56.04   1.02    43.89     1.55          45.17   1.03
-    city    14  11.29 / 12.55   10.04 / 12.14   1.13     9.78     1.16          13.67   1.11
-    country  4   1.06 /  1.97    0.59 / 1.44    1.82     0.44     0.71           1.29   2.07
-    country  8   1.11 /  1.67    0.63 / 1.11    1.74     0.47     0.71           1.36   1.98
-    country 12   1.53 /  2.09    1.03 / 1.67    1.50     0.86     0.75           1.82   1.70
-    country 14   1.55 /  1.85    1.04 / 1.32    1.50     0.86     0.75           1.74   1.68
+    city     4   1.00 /  1.74    0.58 / 1.27    1.74     0.40     0.72           1.23   1.89
+    city     8   1.20 /  1.66    0.76 / 1.13    1.54     0.59     0.71           1.48   1.72
+    city    12  34.53 / 41.13   32.12 / 43.66   1.05    31.92     1.36          36.74   1.06
+    city    14  10.36 / 13.17    9.64 / 12.86   1.08     9.41     1.04           9.33   1.13
+    country  4   1.14 /  1.73    0.64 / 1.29    1.80     0.45     0.74           1.41   1.94
+    country  8   1.07 /  1.42    0.66 / 0.99    1.65     0.47     0.73           1.38   1.84
+    country 12   1.48 /  2.26    1.05 / 1.61    1.44     0.85     0.76           1.85   1.55
+    country 14   1.59 /  2.33    1.09 / 1.60    1.46     0.89     0.79           1.71   1.58
 
 "before" is the app as it was: three statements (the counter, the map's version, the tile)
 and every middleware; its raw side ran those three, taking what the two take now.
