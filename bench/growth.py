@@ -6,8 +6,8 @@ For each size, one database on the local cluster, `mura_growth_<size>`, made by
 `generate_sites` (same seed for every size) and kept: a later run reuses it when it holds
 exactly that many sites, applies any new migration to it, and measures again. `--rebuild`
 drops and makes the named sizes again. "10m" is 9,999,999 sites, the most the 7-digit draft
-references allow. mura_bench is never touched. The first full run needs about 17 GB of disk
-(1.6 kB per site with its indexes) and about 15 minutes for the 10M database on 2 cores.
+references allow. mura_bench is never touched. The first full run needs about 18 GB of disk
+(1.6 kB per site with its indexes) and 15-35 minutes for the 10M database on 2 cores.
 
 Each size is measured by bench/growth_measure.py in a process of its own (the app through
 Django's in-process test client, and the same statement as raw SQL; see there). Results go
@@ -132,6 +132,7 @@ def results_merge(results: dict, size: str, run: dict) -> None:
     entry["sites"], entry["published"] = run["sites"], run["published"]
     for name, figures in run["requests"].items():
         entry["requests"][name] = {**figures, "date": when, "commit": commit}
+    entry["requests"] = {n: entry["requests"][n] for n in NAMES if n in entry["requests"]}
 
 
 def table(results: dict, p: str = "p50") -> str:

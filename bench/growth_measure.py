@@ -28,7 +28,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH.parent), str(BENCH)]  # the project, and statements.py and tiles.py
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heritage.settings")
 
 import django  # noqa: E402
