@@ -1,0 +1,111 @@
+"""Text search: one script-free search document per site, found nearest-first (docs/search.md).
+
+A site's document is its kk, ru and en names folded to one Latin skeleton (`mura_fold`, an SQL
+function generated from `registry.transliteration.FOLD`): "Тараз", "Taraz" and "Taraz" typed
+with a typo all meet in "taraz". It is a stored generated column (`search_document`), so
+PostgreSQL keeps it with every write and a row's check reads it instead of folding again,
+and a GiST trigram index (`site_search_document_gist`) serves both the match (`%>`: trigram
+word similarity of the query within the document above `WORD_SIMILARITY`) and the order
+(`<->>`, nearest first), so a search reads its page and stops.
+
+Descriptions are not in the document: a description match would need an OR, which no single
+index scan serves. They are matched as before (each description column, the query as typed and
+in the other script, GIN trigram indexes) and follow every name match (`sites_filter`).
+"""
+
+from django.conf import settings
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
+
+from registry.transliteration import FOLD, fold, search_variants
+
+NAME_COLUMNS = ("name_kk", "name_ru", "name_en")
+DESCRIPTION_COLUMNS = ("description_kk", "description_ru", "description_en")
+DOCUMENT = "search_document"
+# word_similarity above which a text matches (pg_trgm's default, 0.6, misses one-letter typos
+# in short names): set at connection (settings.MURA_WORD_SIMILARITY), read here for checks.
+WORD_SIMILARITY = settings.MURA_WORD_SIMILARITY
+
+
+def fold_function_sql() -> str:
+    """`CREATE FUNCTION mura_fold(text)`: `transliteration.fold(text)[0]` in SQL.
+
+    The letters FOLD turns into two or more (ж -> zh) are nested `replace`s, the rest one
+    `translate` (deleting the apostrophes). Lower-casing is the database's `lower()`, which
+    agrees with Python's for every letter FOLD knows under a Unicode ctype (Mura's clusters are
+    C.UTF-8; tests/registry/test_text_search.py checks a wide sample). Migrations keep the text
+    this returned when they ran: a changed FOLD needs a migration that re-creates the function
+    (and so the generated column), which the same test asks for.
+    """
+    multi = {k: v for k, v in FOLD.items() if len(v) > 1}
+    single = {k: v for k, v in FOLD.items() if len(v) == 1 and k != v}
+    deleted = [k for k, v in FOLD.items() if v == ""]
+    expression = "lower($1)"
+    for k, v in multi.items():
+        expression = f"replace({expression}, '{k}', '{v}')"
+    source = "".join(single) + "".join(d.replace("'", "''") for d in deleted)
+    target = "".join(single.values())
+    return (
+        "CREATE FUNCTION mura_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+        f"STRICT AS $$ SELECT translate({expression}, '{source}', '{target}') $$"
+    )
+
+
+class SearchDocument(Func):
+    """The generated column's expression: the folded names, one space between (a missing name
+    is empty)."""
+
+    template = "mura_fold(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+    def __init__(self):
+        names = (Func(F(c), template="coalesce(%(expressions)s, '')") for c in NAME_COLUMNS)
+        super().__init__(*names)
+
+
+def search_key(text: str) -> str:
+    """What a query is looked up by: its skeleton, as the documents are folded."""
+    return " ".join(fold(text)[0].split())
+
+
+class Matches(Func):
+    """`search_document %> key`: the key's trigrams are within a word of the document at
+    WORD_SIMILARITY or more (the threshold each connection sets, heritage/settings.py)."""
+
+    arg_joiner = " %> "
+    template = "%(expressions)s"
+    output_field = TextField()
+    conditional = True
+
+    def __init__(self, key: str):
+        super().__init__(F(DOCUMENT), Value(key))
+
+
+class Rank(Func):
+    """`search_document <->> key`: 1 - word similarity, 0 for a whole word of the name; the
+    GiST index returns rows in this order (KNN) without reading the others."""
+
+    arg_joiner = " <->> "
+    template = "%(expressions)s"
+
+    def __init__(self, key: str):
+        from django.db.models import FloatField
+
+        super().__init__(F(DOCUMENT), Value(key), output_field=FloatField())
+
+
+def description_condition(text: str) -> Q:
+    """A description matches: the query as typed or in the other script, in any language."""
+    condition = Q()
+    for variant in search_variants(text):
+        for column in DESCRIPTION_COLUMNS:
+            condition |= Q(**{f"{column}__trigram_word_similar": variant})
+    return condition
+
+
+def names_match(sites: QuerySet, text: str) -> QuerySet:
+    return sites.filter(Matches(search_key(text)))
+
+
+__all__ = ["RawSQL"]
