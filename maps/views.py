@@ -7,10 +7,9 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import caches
 from django.db.models import CharField, Func, QuerySet, Subquery, Value
-from django.db.models.functions import Concat, Greatest
+from django.db.models.functions import Concat
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +25,6 @@ from maps.tiles import public_sites, tile_exists, tile_make
 from registry.errors import error_response
 from registry.models import HeritageSite
 from registry.query import QueryError, SiteQuery, query_key
-from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
     area_list_public,
     photo_list_public,
@@ -34,13 +32,12 @@ from registry.selectors import (
     site_list_public,
 )
 from registry.services.exports import X, Y
-from registry.transliteration import search_variants
+from registry.text_search import names_nearest
 
 TILE_CACHE_SECONDS = 24 * 3600
 # Degrees of simplification of the outlines served to the map (about 1 km and 500 m).
 OUTLINE_TOLERANCE = {1: 0.01, 2: 0.005}
 SUGGESTIONS = 8
-SUGGESTION_CANDIDATES = 300
 # The list of sites in view: this many by name, and how many there are counted up to the cap
 # (a count of a country-wide view would cost more than the exact number is worth).
 IN_VIEW_LIMIT = 50
@@ -246,20 +243,9 @@ def suggest(request):
     if not form.is_valid():
         return _bad_request(form.errors)
     text = form.cleaned_data["q"]
-    # Names only: a suggestion is a name. A common word (a town's name is in thousands of
-    # names) would have every match scored, which took seconds under load: only the first
-    # SUGGESTION_CANDIDATES by registry number are.
-    matches = text_filter(site_list_public(), text, names_only=True)
-    candidates = matches.order_by(IndexlessKey("registry_number")).values("pk")
-    sites = site_list_public().filter(pk__in=Subquery(candidates[:SUGGESTION_CANDIDATES]))
-    score = Greatest(
-        *(
-            TrigramWordSimilarity(variant, f"name_{lang}")
-            for variant in search_variants(text)
-            for lang in ("kk", "ru", "en")
-        ),
-    )
-    sites = sites.annotate(score=score).order_by("-score", "registry_number")
+    # Names only (a suggestion is a name), best first, as the API's `q` ranks them: one KNN
+    # scan of the search documents' index that stops after SUGGESTIONS rows.
+    sites = names_nearest(site_list_public(), text)
     sites = sites.select_related("region").defer("region__geom")[:SUGGESTIONS]
     results = []
     for site in sites:

@@ -14,8 +14,7 @@ in the other script, GIN trigram indexes) and follow every name match (`sites_fi
 """
 
 from django.conf import settings
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, TextField, Value
 
 from registry.transliteration import FOLD, fold, search_variants
 
@@ -73,9 +72,9 @@ class Matches(Func):
     """`search_document %> key`: the key's trigrams are within a word of the document at
     WORD_SIMILARITY or more (the threshold each connection sets, heritage/settings.py)."""
 
-    arg_joiner = " %> "
+    arg_joiner = " %%> "  # `%` doubled: the statement has parameters
     template = "%(expressions)s"
-    output_field = TextField()
+    output_field = BooleanField()
     conditional = True
 
     def __init__(self, key: str):
@@ -83,20 +82,20 @@ class Matches(Func):
 
 
 class Rank(Func):
-    """`search_document <->> key`: 1 - word similarity, 0 for a whole word of the name; the
-    GiST index returns rows in this order (KNN) without reading the others."""
+    """`search_document <->> key`: 1 - word similarity, 0 where the key is a whole word of a
+    name. The GiST index returns rows in this order (KNN) and stops at the page's end."""
 
     arg_joiner = " <->> "
     template = "%(expressions)s"
+    output_field = FloatField()
 
     def __init__(self, key: str):
-        from django.db.models import FloatField
-
-        super().__init__(F(DOCUMENT), Value(key), output_field=FloatField())
+        super().__init__(F(DOCUMENT), Value(key))
 
 
-def description_condition(text: str) -> Q:
-    """A description matches: the query as typed or in the other script, in any language."""
+def description_match(text: str) -> Q:
+    """A description matches: the query as typed or in the other script, in any language
+    (each column's GIN trigram index)."""
     condition = Q()
     for variant in search_variants(text):
         for column in DESCRIPTION_COLUMNS:
@@ -104,8 +103,20 @@ def description_condition(text: str) -> Q:
     return condition
 
 
-def names_match(sites: QuerySet, text: str) -> QuerySet:
-    return sites.filter(Matches(search_key(text)))
+def text_match(text: str) -> Q:
+    """A name or a description matches: every site a text search finds."""
+    return Q(Matches(search_key(text))) | description_match(text)
 
 
-__all__ = ["RawSQL"]
+def names_nearest(sites: QuerySet, text: str) -> QuerySet:
+    """Sites whose names match, best first: one KNN scan of the document index that reads the
+    page and stops. Among equal ranks (every name holding the word whole ranks 0), the order is
+    the index's: the same on every page while the register does not change, but no other
+    key; a second sort key would make PostgreSQL fetch and sort every match (docs/search.md)."""
+    key = search_key(text)
+    return sites.filter(Matches(key)).order_by(Rank(key))
+
+
+def descriptions_only(sites: QuerySet, text: str) -> QuerySet:
+    """Sites found by a description and not by their names: what follows the name matches."""
+    return sites.filter(description_match(text)).exclude(Matches(search_key(text)))

@@ -5,7 +5,7 @@
   later code; tests/registry/test_text_search.py fails when FOLD and this function part).
 - `search_document`: the folded kk, ru and en names, a stored generated column (PostgreSQL
   computes it on every write; rewriting the table takes minutes at a million sites).
-- A GiST trigram index on it, signatures of 128 bytes (the default 12 saturate on names in
+- A GiST trigram index on it, signatures of 512 bytes (the default 12 saturate on names in
   three languages and prune badly), serving the match (`%>`) and the order (`<->>`).
 - The public view shows the column (derived from public names only), so the public door's
   searches use the same index.
@@ -49,7 +49,7 @@ CREATE_NAME_INDEXES = [
 ]
 CREATE_INDEX = (
     "CREATE INDEX site_search_document_gist ON registry_heritagesite "
-    "USING gist (search_document gist_trgm_ops(siglen=128))"
+    "USING gist (search_document gist_trgm_ops(siglen=512))"
 )
 
 
