@@ -290,7 +290,10 @@ def page(
         rows = cursor.fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page([text for _, text in rows], rows[-1][0] if more else None)
+    next_key = None
+    if more:  # asked for no row (`limit` 0), a page says only whether there is one
+        next_key = rows[-1][0] if rows else ""
+    return Page([text for _, text in rows], next_key)
 
 
 JSON_TYPES = {
