@@ -49,6 +49,11 @@ WORDS = {
 }
 
 
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def free_port() -> int:
     import socket
 
@@ -128,13 +133,13 @@ def main(rounds: int = 30, limit: int = 20) -> None:
     finally:
         server.terminate()
         server.wait()
-    print(f"{total:,} sites, {published:,} published; q=WORD&limit={limit}, {rounds} rounds")
-    print(f"{'kind':7} {'q':10} {'rows':>4}  {'api p50':>8} {'raw p50':>8} {'ratio':>5}"
+    say(f"{total:,} sites, {published:,} published; q=WORD&limit={limit}, {rounds} rounds")
+    say(f"{'kind':7} {'q':10} {'rows':>4}  {'api p50':>8} {'raw p50':>8} {'ratio':>5}"
           f"  {'api p95':>8} {'raw p95':>8}")  # fmt: skip
     for kind, group in WORDS.items():
         for word in group:
             a50, r50 = statistics.median(api[word]), statistics.median(raw[word])
-            print(
+            say(
                 f"{kind:7} {word:10} {rows[word]:>4}  {a50:8.1f} {r50:8.1f} {a50 / r50:5.2f}"
                 f"  {p95(api[word]):8.1f} {p95(raw[word]):8.1f}"
             )

@@ -245,7 +245,7 @@ def suggest(request):
     text = form.cleaned_data["q"]
     # Names only (a suggestion is a name), best first, as the API's `q` ranks them: one KNN
     # scan of the search documents' index that stops after SUGGESTIONS rows.
-    sites = names_nearest(site_list_public(), text)
+    sites = names_nearest(site_list_public(), text, public=True)
     sites = sites.select_related("region").defer("region__geom")[:SUGGESTIONS]
     results = []
     for site in sites:

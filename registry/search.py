@@ -17,8 +17,8 @@ from registry.models import HeritageSite
 from registry.text_search import (
     Rank,
     descriptions_only,
+    key_expression,
     names_nearest,
-    search_key,
     text_match,
 )
 
@@ -292,11 +292,12 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str, part: str 
             site_from__lte=query.date_to
         )
     if part == NAMES:
-        return names_nearest(sites, query.text)
+        return names_nearest(sites, query.text, public=public)
     if part == DESCRIPTIONS:
-        return descriptions_only(sites, query.text).order_by(IndexlessKey(number_key(sites)))
+        found = descriptions_only(sites, query.text, public=public)
+        return found.order_by(IndexlessKey(number_key(sites)))
     if query.text:
-        sites = sites.filter(text_match(query.text))
+        sites = sites.filter(text_match(query.text, public=public))
     if query.ordering == "distance" and query.near is not None:
         # Exact (spheroid) order; page through `nearest_window` to use the KNN index.
         return sites.order_by("distance_m", number_key(sites))
@@ -304,7 +305,7 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str, part: str 
         # Every match sorted (a small area's, an export's): name matches by rank, then the
         # sites a description alone matches (their names rank below the threshold), each by
         # registry number among equals.
-        rank = Rank(search_key(query.text))
+        rank = Rank(key_expression(query.text, public=public))
         return sites.order_by(rank, IndexlessKey(number_key(sites)))
     filters_first = spatial_first(query) or bool(query.text)
     return sites.order_by(*_order_keys(query, filters_first, number_key(sites)))

@@ -13,6 +13,8 @@ index scan serves. They are matched as before (each description column, the quer
 in the other script, GIN trigram indexes) and follow every name match (`sites_filter`).
 """
 
+import re
+
 from django.conf import settings
 from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, TextField, Value
 
@@ -64,8 +66,29 @@ class SearchDocument(Func):
 
 
 def search_key(text: str) -> str:
-    """What a query is looked up by: its skeleton, as the documents are folded."""
-    return " ".join(fold(text)[0].split())
+    """What a query is looked up by: its skeleton's words (runs of letters and digits, as
+    pg_trgm reads them), as the documents are folded."""
+    return " ".join(word for word in re.split(r"[\W_]+", fold(text)[0]) if word)
+
+
+class Corrected(Func):
+    """`mura_search_key(key)` (migration 0017), once per statement: each word of the key that
+    no published name holds, read as the nearest word one does (`SearchWord`: trigram word
+    similarity of the typed word within it at WORD_SIMILARITY or more; the most similar, then
+    the fewest edits away). "tarz" becomes "taraz", which names hold whole: the KNN scan then
+    finds its first rows at once instead of searching the index for the best partial ones.
+
+    Only for the public door: the words are published names', so a member of staff looking
+    for a draft by its own name (which no published name may hold) searches by the key as
+    typed (slower for a typo, the same matches)."""
+
+    template = "(SELECT mura_search_key(%(expressions)s))"
+    output_field = TextField()
+
+
+def key_expression(text: str, *, public: bool) -> Func | Value:
+    key = search_key(text)
+    return Corrected(Value(key)) if public else Value(key)
 
 
 class Matches(Func):
@@ -77,8 +100,8 @@ class Matches(Func):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, key: str):
-        super().__init__(F(DOCUMENT), Value(key))
+    def __init__(self, key: Func | Value):
+        super().__init__(F(DOCUMENT), key)
 
 
 class Rank(Func):
@@ -89,8 +112,8 @@ class Rank(Func):
     template = "%(expressions)s"
     output_field = FloatField()
 
-    def __init__(self, key: str):
-        super().__init__(F(DOCUMENT), Value(key))
+    def __init__(self, key: Func | Value):
+        super().__init__(F(DOCUMENT), key)
 
 
 def description_match(text: str) -> Q:
@@ -103,20 +126,22 @@ def description_match(text: str) -> Q:
     return condition
 
 
-def text_match(text: str) -> Q:
+def text_match(text: str, *, public: bool) -> Q:
     """A name or a description matches: every site a text search finds."""
-    return Q(Matches(search_key(text))) | description_match(text)
+    return Q(Matches(key_expression(text, public=public))) | description_match(text)
 
 
-def names_nearest(sites: QuerySet, text: str) -> QuerySet:
-    """Sites whose names match, best first: one KNN scan of the document index that reads the
-    page and stops. Among equal ranks (every name holding the word whole ranks 0), the order is
-    the index's: the same on every page while the register does not change, but no other
-    key; a second sort key would make PostgreSQL fetch and sort every match (docs/search.md)."""
-    key = search_key(text)
+def names_nearest(sites: QuerySet, text: str, *, public: bool) -> QuerySet:
+    """Sites whose names match the key, best first: one KNN scan of the document index that
+    reads the page and stops. Among equal ranks (every name holding the word whole ranks 0),
+    the order is the index's: the same on every page while the register does not change, but
+    no other key; a second sort key would make PostgreSQL fetch and sort every match
+    (docs/search.md)."""
+    key = key_expression(text, public=public)
     return sites.filter(Matches(key)).order_by(Rank(key))
 
 
-def descriptions_only(sites: QuerySet, text: str) -> QuerySet:
+def descriptions_only(sites: QuerySet, text: str, *, public: bool) -> QuerySet:
     """Sites found by a description and not by their names: what follows the name matches."""
-    return sites.filter(description_match(text)).exclude(Matches(search_key(text)))
+    names = Matches(key_expression(text, public=public))
+    return sites.filter(description_match(text)).exclude(names)

@@ -11,8 +11,12 @@
   searches use the same index.
 - The names' GIN trigram indexes (migration 0010) served the search that this replaces; no
   reader uses them now. The descriptions' stay: descriptions are still searched through them.
+- `SearchWord`: the words of published sites' documents, trigram-indexed, and
+  `mura_search_key(key)`, which reads each word of a query that no name holds as the nearest
+  word one does, so a typo's scan starts from names that hold the word whole.
 """
 
+from django.contrib.postgres.operations import CreateExtension
 from django.db import migrations, models
 
 import registry.text_search
@@ -47,6 +51,30 @@ CREATE_NAME_INDEXES = [
     f"CREATE INDEX site_{column}_trgm ON registry_heritagesite USING gin ({column} gin_trgm_ops)"
     for column in NAME_COLUMNS
 ]
+SEARCH_KEY_FUNCTION = r"""
+CREATE FUNCTION mura_search_key(key text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE STRICT
+AS $$
+SELECT coalesce(string_agg(coalesce(
+    (SELECT v.word FROM registry_searchword v WHERE v.word = k.w),
+    (SELECT v.word FROM registry_searchword v
+     WHERE k.w ~ '[[:alpha:]]' AND v.word %> k.w
+     ORDER BY similarity(k.w, v.word) DESC, levenshtein(k.w, v.word), v.word LIMIT 1),
+    k.w), ' ' ORDER BY k.i), '')
+FROM regexp_split_to_table(key, '[^[:alnum:]]+') WITH ORDINALITY AS k(w, i)
+WHERE k.w <> ''
+$$
+"""
+WORDS_INDEX = (
+    "CREATE INDEX search_word_trgm ON registry_searchword USING gin (word gin_trgm_ops)"
+)
+
+
+def words_fill(apps, schema_editor):
+    from registry.services.search_words import search_words_rebuild
+
+    search_words_rebuild()
+
+
 CREATE_INDEX = (
     "CREATE INDEX site_search_document_gist ON registry_heritagesite "
     "USING gist (search_document gist_trgm_ops(siglen=512))"
@@ -71,4 +99,12 @@ class Migration(migrations.Migration):
         migrations.RunSQL(NEW_VIEW, "DROP VIEW registry_public_site"),
         migrations.RunSQL(CREATE_INDEX, "DROP INDEX site_search_document_gist"),
         migrations.RunSQL(DROP_NAME_INDEXES, CREATE_NAME_INDEXES),
+        CreateExtension("fuzzystrmatch"),  # levenshtein(): among equally similar words
+        migrations.CreateModel(
+            name="SearchWord",
+            fields=[("word", models.TextField(primary_key=True, serialize=False))],
+        ),
+        migrations.RunSQL(WORDS_INDEX, "DROP INDEX search_word_trgm"),
+        migrations.RunSQL(SEARCH_KEY_FUNCTION, "DROP FUNCTION mura_search_key(text)"),
+        migrations.RunPython(words_fill, migrations.RunPython.noop),
     ]

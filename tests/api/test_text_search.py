@@ -7,8 +7,10 @@ from django.urls import reverse
 
 from registry.access import public_door
 from registry.features import statement_for
+from registry.models import SearchWord
 from registry.query import site_query_parse
-from tests.factories import HeritageSiteFactory
+from registry.services.workflow import site_publish, site_submit
+from tests.factories import HeritageSiteFactory, UserFactory
 
 
 def site(en: str, kk: str = "", ru: str = "", **fields):
@@ -28,6 +30,12 @@ def register(db):
     sites["otrar"] = site("Otrar", "Отырар", "Отрар")
     sites["draft"] = HeritageSiteFactory(name_en="Taraz", name_kk="Тараз", name_ru="Тараз")
     return sites
+
+
+def publish(draft):
+    author, reviewer = UserFactory(username="author"), UserFactory(username="reviewer")
+    site = site_submit(site=draft, by=author, hints_acknowledged=True)
+    return site_publish(site=site, reviewer=reviewer, hints_acknowledged=True)
 
 
 def search(client, **params) -> dict:
@@ -143,11 +151,43 @@ def test_the_map_suggests_whole_names_first_whatever_the_script(client, register
 
 
 def test_the_map_suggests_through_a_typo_but_never_a_draft(client, register):
-    response = client.get(reverse("maps:suggest"), {"q": "Tarz"})  # as near Taras as Taraz
+    response = client.get(reverse("maps:suggest"), {"q": "Tarz"})
     refs = [r["ref"] for r in response.json()["results"]]
 
-    assert len(refs) == 8
-    assert set(refs) <= numbers(register, "exact", "tarasov", *GATES)
+    assert set(refs) == numbers(register, "exact", *GATES)
+
+
+def test_a_typo_is_read_as_the_nearest_published_word(client, register):
+    """ "Tarz" is as near "Taras" as "Taraz" by trigrams; one edit from "Taraz"."""
+    found = ids(search(client, q="Tarz"))
+
+    assert set(found[:8]) == numbers(register, "exact", *GATES)
+    assert found[8] == register["tarasov"].registry_number
+
+
+def test_words_come_from_published_names_only(db):
+    draft = HeritageSiteFactory(name_en="Zhetisu", name_kk="Жетісу", name_ru="Жетысу")
+    assert not SearchWord.objects.filter(word="zhetisu").exists()
+
+    publish(draft)
+
+    assert SearchWord.objects.filter(word="zhetisu").exists()
+
+
+def test_a_draft_name_corrects_no_public_search(client, register):
+    """A word only a draft holds is no correction: the public answer is the one without it."""
+    before = search(client, q="Otrarr")
+    HeritageSiteFactory(name_en="Otrarr", name_kk="Отырарр", name_ru="Отрарр")
+
+    assert search(client, q="Otrarr") == before
+    assert ids(before) == [register["otrar"].registry_number]
+
+
+def test_staff_find_a_draft_by_a_word_no_published_name_holds(client, register, users):
+    draft = HeritageSiteFactory(name_en="Zhetisu", name_kk="Жетісу", name_ru="Жетысу")
+    client.force_login(users["admin"])
+
+    assert ids(search(client, q="Zhetisu")) == [draft.draft_reference]
 
 
 def test_the_searched_text_is_bound_not_compiled(db):
