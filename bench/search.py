@@ -36,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from registry.access import public_door  # noqa: E402
+from registry.api.pagination import _encode  # noqa: E402
 from registry.features import statement_for  # noqa: E402
 from registry.query import site_query_parse  # noqa: E402
 from registry.search import DESCRIPTIONS, NAMES  # noqa: E402
@@ -46,6 +47,7 @@ WORDS = {
     "rare": ["Otrar", "Kesene"],
     "weak": ["Qyzylorda", "Mazar"],
     "none": ["Zzzzkkk"],
+    "page 51": ["Taraz@1000"],  # WORD@OFFSET: a later page, through the cursor the API issued
 }
 
 
@@ -63,9 +65,10 @@ def free_port() -> int:
 
 
 def raw_search(connection, word: str, limit: int) -> int:
-    """The API's statements for the first page of `q=word`, as it runs them."""
+    """The API's statements for the page of `q=word` (`word@offset`), as it runs them."""
+    word, _, offset = word.partition("@")
     query = site_query_parse({"q": word})
-    page = (limit, 0, None, True)
+    page = (limit, int(offset or 0), None, True)
     sql, params, _ = statement_for(public_door(), query, page=page, part=NAMES)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -79,7 +82,11 @@ def raw_search(connection, word: str, limit: int) -> int:
 
 
 def api_search(port: int, word: str, limit: int) -> bytes:
-    query = urllib.parse.urlencode({"q": word, "limit": limit})
+    word, _, offset = word.partition("@")
+    params = {"q": word, "limit": limit}
+    if offset:
+        params["cursor"] = _encode({"o": "relevance", "part": NAMES, "offset": int(offset)})
+    query = urllib.parse.urlencode(params)
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/sites/?{query}") as response:
         return response.read()
 
