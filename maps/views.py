@@ -8,11 +8,10 @@ import json
 import re
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import caches
 from django.db import connections, router
 from django.db.models import CharField, F, Func, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,7 +29,6 @@ from registry.errors import error_response
 from registry.features import compiled
 from registry.models import HeritageSite, PublicSite
 from registry.query import QueryError, SiteQuery, query_key
-from registry.search import IndexlessKey, text_filter
 from registry.selectors import (
     area_list_public,
     photo_list_public,
@@ -38,7 +36,7 @@ from registry.selectors import (
     site_list_public,
 )
 from registry.services.exports import X, Y
-from registry.transliteration import search_variants
+from registry.text_search import names_nearest
 
 TILE_CACHE_SECONDS = 24 * 3600
 # A client's If-None-Match may list several ETags; so many are looked at, no more.
@@ -47,7 +45,6 @@ VERSION_TOKEN = re.compile(r"[0-9.]{1,40}")  # as public_map_version() gives the
 # Degrees of simplification of the outlines served to the map (about 1 km and 500 m).
 OUTLINE_TOLERANCE = {1: 0.01, 2: 0.005}
 SUGGESTIONS = 8
-SUGGESTION_CANDIDATES = 300
 # The list of sites in view: this many by name, and how many there are counted up to the cap
 # (a count of a country-wide view would cost more than the exact number is worth).
 IN_VIEW_LIMIT = 50
@@ -294,20 +291,9 @@ def suggest(request):
     if not form.is_valid():
         return _bad_request(form.errors)
     text = form.cleaned_data["q"]
-    # Names only: a suggestion is a name. A common word (a town's name is in thousands of
-    # names) would have every match scored, which took seconds under load: only the first
-    # SUGGESTION_CANDIDATES by registry number are.
-    matches = text_filter(site_list_public(), text, names_only=True)
-    candidates = matches.order_by(IndexlessKey("registry_number")).values("pk")
-    sites = site_list_public().filter(pk__in=Subquery(candidates[:SUGGESTION_CANDIDATES]))
-    score = Greatest(
-        *(
-            TrigramWordSimilarity(variant, f"name_{lang}")
-            for variant in search_variants(text)
-            for lang in ("kk", "ru", "en")
-        ),
-    )
-    sites = sites.annotate(score=score).order_by("-score", "registry_number")
+    # Names only (a suggestion is a name), best first, as the API's `q` ranks them: one KNN
+    # scan of the search documents' index that stops after SUGGESTIONS rows.
+    sites = names_nearest(site_list_public(), text, public=True)
     sites = sites.select_related("region").defer("region__geom")[:SUGGESTIONS]
     results = []
     for site in sites:

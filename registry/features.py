@@ -16,7 +16,7 @@ import functools
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
@@ -25,6 +25,7 @@ from registry.access import Door, public_door
 from registry.models import PublicSite
 from registry.projection import GENERALISATION
 from registry.search import (
+    NAMES,
     SPATIAL_FIRST_MAX_DEG2,
     SPATIAL_FIRST_MAX_M,
     SiteQuery,
@@ -35,6 +36,8 @@ from registry.search import (
     spatial_first,
 )
 from registry.selectors import staff_number_lookup
+from registry.text_search import search_key
+from registry.transliteration import search_variants
 
 # Sentinels: values no real query holds (coordinates near 1e9 degrees, a cursor no registry
 # number can be), each found again by equality among the compiled statement's parameters.
@@ -46,10 +49,15 @@ BIG_DISTANCE = FAR + 7
 NEAR = (FAR + 5, FAR + 6)
 AFTER = "\x00after"  # NUL: refused in every parameter (registry/query.py), never a value
 NUMBER = "\x00number"  # a registry number bound per request
+# The searched text, by how many readings it has (as typed, and in the other script when it is
+# written in one): the statement holds its search key and those readings, each bound.
+TEXTS = {2: "\x00q", 1: "\x00qЖ"}
 BOX_NAMES = ("west", "south", "east", "north")
 STATEMENTS_CACHED = 512
+KNN_ONLY_SQL = "SET LOCAL enable_sort = off"  # see `_knn_rows`
 assert (SMALL_BOX[2] - SMALL_BOX[0]) * (SMALL_BOX[3] - SMALL_BOX[1]) <= SPATIAL_FIRST_MAX_DEG2
 assert SMALL_DISTANCE <= SPATIAL_FIRST_MAX_M < BIG_DISTANCE
+assert all(len(search_variants(text)) == n for n, text in TEXTS.items())
 
 FEATURE_SQL = """SELECT p."f_key", json_build_object(
   'type', 'Feature', 'id', p."f_id", 'geometry', ST_AsGeoJSON(p."f_geometry", {precision})::json,
@@ -130,10 +138,18 @@ def _columns(door: Door, sites: QuerySet, near: bool) -> dict[str, F]:
 
 
 def _page_sql(
-    door: Door, query: SiteQuery, *, limit: int, offset: int, after: str | None, distance: bool
+    door: Door,
+    query: SiteQuery,
+    *,
+    limit: int,
+    offset: int,
+    after: str | None,
+    distance: bool,
+    part: str = "",
 ):
-    """The statement of one page (`limit` + 1 rows, to know if there is another)."""
-    sites = sites_filter(door.sites, query, geometry=door.geometry)
+    """The statement of one page (`limit` + 1 rows, to know if there is another); `part`: see
+    `sites_filter`."""
+    sites = sites_filter(door.sites, query, geometry=door.geometry, part=part)
     if after is not None:
         key = number_key(sites)
         lookup = f"{key}__gt" if query.ordering == "registry_number" else f"{key}__lt"
@@ -141,7 +157,7 @@ def _page_sql(
     rows = offset + limit + 1
     if query.ordering == "distance":
         sites = nearest_window(sites, query, geometry=door.geometry, rows=rows)
-    elif spatial_first(query):
+    elif spatial_first(query) and not part:
         sites = first_rows_window(sites, rows)
     near = query.near is not None
     # Annotated, then named: modeltranslation's values() given expressions only selects every
@@ -184,6 +200,12 @@ def _shape(query: SiteQuery, after: str | None) -> tuple[SiteQuery, dict, dict]:
         sentinels["distance"], values["distance"] = changes["distance_m"], query.distance_m
     if after is not None:
         sentinels["after"], values["after"] = AFTER, after
+    if query.text:
+        readings = search_variants(query.text)
+        changes["text"] = sentinel = TEXTS[len(readings)]
+        sentinels["key"], values["key"] = search_key(sentinel), search_key(query.text)
+        for i, (mark, value) in enumerate(zip(search_variants(sentinel), readings, strict=True)):
+            sentinels[f"text{i}"], values[f"text{i}"] = mark, value
     return replace(query, **changes), sentinels, values
 
 
@@ -196,15 +218,16 @@ def _count_sql(door: Door, query: SiteQuery) -> tuple[str, tuple]:
 @functools.lru_cache(maxsize=STATEMENTS_CACHED)
 def _public_statement(shape: SiteQuery, sentinels: tuple, language: str, page: tuple | None):
     """The public door's statement for a query shape: a page (`page` = limit, offset, whether
-    a keyset cursor is bound, whether features carry `distance_m`), or the count (None)."""
+    a keyset cursor is bound, whether features carry `distance_m`, part), or the count
+    (None)."""
     with translation.override(language):
         if page is None:
             sql, params = _count_sql(public_door(), shape)
         else:
-            limit, offset, keyset, distance = page
+            limit, offset, keyset, distance, part = page
             sql, params = _page_sql(
                 public_door(), shape, limit=limit, offset=offset,
-                after=AFTER if keyset else None, distance=distance,
+                after=AFTER if keyset else None, distance=distance, part=part,
             )  # fmt: skip
     by_value = {value: name for name, value in sentinels}
     slots = tuple(
@@ -216,24 +239,30 @@ def _public_statement(shape: SiteQuery, sentinels: tuple, language: str, page: t
 
 
 def statement_for(
-    door: Door, query: SiteQuery, *, page: tuple[int, int, str | None, bool] | None
+    door: Door,
+    query: SiteQuery,
+    *,
+    page: tuple[int, int, str | None, bool] | None,
+    part: str = "",
 ) -> tuple[str, list, str]:
     """(SQL, parameters, database) of a page (`page` = limit, offset, keyset cursor's key,
-    `distance_m` or not) or of the count (`page` None). Compiled once per shape for the
-    public door; full records (a per-user queryset) and areas (a polygon is not a bound
-    value) are compiled each time."""
+    `distance_m` or not; `part` of a relevance order, see `sites_filter`) or of the count
+    (`page` None). Compiled once per shape for the public door (the searched text is a bound
+    value too); full records (a per-user queryset) and areas (a polygon is not a bound value)
+    are compiled each time."""
     if door.exact or query.area is not None:
         if page is None:
             sql, params = _count_sql(door, query)
         else:
             limit, offset, after, distance = page
             sql, params = _page_sql(
-                door, query, limit=limit, offset=offset, after=after, distance=distance
-            )
+                door, query, limit=limit, offset=offset, after=after, distance=distance,
+                part=part,
+            )  # fmt: skip
         return sql, list(params), door.sites.db
     after = page[2] if page else None
     shape, sentinels, values = _shape(query, after)
-    key = None if page is None else (page[0], page[1], after is not None, page[3])
+    key = None if page is None else (page[0], page[1], after is not None, page[3], part)
     statement = _public_statement(shape, tuple(sentinels.items()), _language(), key)
     return statement.sql, statement.bind(values), router.db_for_read(PublicSite)
 
@@ -274,6 +303,28 @@ def count(door: Door, query: SiteQuery) -> int:
         return cursor.fetchone()[0]
 
 
+def _knn_rows(using: str, sql: str, params: list) -> list[tuple]:
+    """The rows of a name-match page, read by the document index's KNN scan whatever the
+    planner would prefer.
+
+    Its order among equal ranks is the scan's, the same for every page only if every page is
+    read by that scan. Left to itself, the planner reads a deep page (past its estimate of the
+    matches: about 1 % of the table for any word, since the key is computed in the statement)
+    or a small register's pages by fetching every match and sorting by rank, whose order among
+    equals is another (and changes with the page's size: a bounded heap, or a quicksort).
+    Without a sort to choose, it takes the scan. Four round trips instead of one: BEGIN, SET,
+    the page, COMMIT."""
+    connection = connections[using]
+    nested = connection.in_atomic_block
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(KNN_ONLY_SQL)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        if nested:  # the setting would outlive this block in the caller's transaction
+            cursor.execute("SET LOCAL enable_sort TO DEFAULT")
+    return rows
+
+
 def page(
     door: Door,
     query: SiteQuery,
@@ -282,15 +333,24 @@ def page(
     offset: int = 0,
     after: str | None = None,
     distance: bool = True,
+    part: str = "",
 ) -> Page:
-    """`limit` features from `offset` (or after the key `after`), and whether there are more."""
-    sql, params, using = statement_for(door, query, page=(limit, offset, after, distance))
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    """`limit` features from `offset` (or after the key `after`), and whether there are more
+    (`part`: of a relevance order, see `sites_filter`)."""
+    page = (limit, offset, after, distance)
+    sql, params, using = statement_for(door, query, page=page, part=part)
+    if part == NAMES:
+        rows = _knn_rows(using, sql, params)
+    else:
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page([text for _, text in rows], rows[-1][0] if more else None)
+    next_key = None
+    if more:  # asked for no row (`limit` 0), a page says only whether there is one
+        next_key = rows[-1][0] if rows else ""
+    return Page([text for _, text in rows], next_key)
 
 
 # A single record (the API's site detail) adds these to the list feature's properties; full

@@ -26,7 +26,7 @@ Rules every surface shares (they used to differ between the API and the map):
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -36,7 +36,7 @@ from registry.codes import UnknownCodes, code_ids
 from registry.geojson import WKT_MAX_CHARS, area_from_geojson, area_from_wkt, point_from_text
 from registry.models import HeritageSite
 from registry.models.sites import Category, Condition, Significance, Status
-from registry.search import ORDERINGS, SiteQuery
+from registry.search import ORDERINGS, RELEVANCE, SiteQuery
 
 # Kinds of parameter (each has a reader in READERS and a schema in `param_schema`).
 CODES = "codes"  # codes from a fixed list (choices)
@@ -136,9 +136,11 @@ FILTERS: tuple[Param, ...] = (
     Param("date_to", INT, YEAR_HELP, target="date_to", minimum=YEAR_MIN, maximum=YEAR_MAX,
           aliases=("year_to",)),
     Param("q", TEXT, "text in kk/ru/en names and descriptions; typo-tolerant; Latin finds "
-          "Cyrillic", target="text", min_length=2, max_length=200),
-    Param("ordering", CHOICE, "order of the sites (`distance` needs `near`)", target="ordering",
-          choices=(*ORDERINGS, "distance"), default="registry_number"),
+          "Cyrillic; best match first (names, then sites only a description matches) unless "
+          "`ordering` is given", target="text", min_length=2, max_length=200),
+    Param("ordering", CHOICE, "order of the sites (`distance` needs `near`, `relevance` `q`; "
+          "with `q` the default is `relevance`)", target="ordering",
+          choices=(*ORDERINGS, "distance", RELEVANCE), default="registry_number"),
 )
 PAGING: tuple[Param, ...] = (
     Param("limit", INT, "page size", minimum=1, maximum=MAX_PAGE, default=100),
@@ -372,6 +374,8 @@ def _agreement(values: dict, given: dict) -> dict[str, list[str]]:
         errors["distance"] = [_("Needs near (lon,lat).")]
     if values.get("ordering") == "distance" and "near" not in values:
         errors["ordering"] = [_("Ordering by distance needs near (lon,lat).")]
+    if values.get("ordering") == RELEVANCE and "q" not in values:
+        errors["ordering"] = [_("Ordering by relevance needs q (a text to search).")]
     start, end = values.get("date_from"), values.get("date_to")
     if start is not None and end is not None and start > end:
         errors[given["date_from"]] = [_("The period must start before it ends.")]
@@ -408,6 +412,8 @@ def query_parse(
     if errors:
         raise QueryError(errors)
     query = SiteQuery(**{p.target: values[p.name] for p in spec if p.name in values})
+    if query.text and "ordering" not in given:  # a search lists its best matches first
+        query = replace(query, ordering=RELEVANCE)
     return query, {p.name: values.get(p.name) for p in extra}
 
 

@@ -7,21 +7,21 @@ Distances are metres on the spheroid (PostGIS geography), never degrees.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import MultiPolygon
 from django.db import connections
-from django.db.models import Func, Q, QuerySet, Subquery, Value
+from django.db.models import Func, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from registry.models import HeritageSite
-from registry.transliteration import search_variants
+from registry.text_search import (
+    Rank,
+    descriptions_only,
+    key_expression,
+    names_nearest,
+    text_match,
+)
 
-# Searched text: names first (`text_filter(names_only=True)` takes the first three).
-TEXT_COLUMNS = [f"{n}_{lang}" for n in ("name", "description") for lang in ("kk", "ru", "en")]
-# word_similarity above which a text matches (pg_trgm's default, 0.6, misses one-letter typos
-# in short names): set at connection (settings.MURA_WORD_SIMILARITY), read here for checks.
-WORD_SIMILARITY = settings.MURA_WORD_SIMILARITY
 ORDERINGS = {
     "registry_number": ("registry_number",),
     "-registry_number": ("-registry_number",),
@@ -30,6 +30,11 @@ ORDERINGS = {
     "date_from": ("date_from", "registry_number"),
     "-date_from": ("-date_from", "-registry_number"),
 }
+# A text search's own order (the default with `q`): best match first (registry/text_search.py).
+RELEVANCE = "relevance"
+# A relevance-ordered page is read in parts: the name matches (one KNN scan), then the sites
+# only a description matches (`sites_filter(part=...)`, registry/features.py).
+NAMES, DESCRIPTIONS = "names", "descriptions"
 # Text sort keys a btree index can supply; see `IndexlessKey`.
 INDEXED_TEXT_KEYS = {"registry_number", "reference", "name"}
 # A bbox or area at most this many square degrees (about 110 x 80 km in Kazakhstan), or a
@@ -39,9 +44,9 @@ INDEXED_TEXT_KEYS = {"registry_number", "reference", "name"}
 # for a 15 x 10 km box over Almaty (registry numbers cluster by region, statistics do not know).
 SPATIAL_FIRST_MAX_DEG2 = 1.0
 SPATIAL_FIRST_MAX_M = 50_000
-# Text search meets the same trap: a word's few hundred matches ("Taraz") are met only at the
-# end of the registry-number index (1 s); fetched through the trigram indexes and sorted they
-# take 50 ms, and a common word's thousands 85 ms (once the planner knows: TRIGRAM_COST_SQL).
+# Text search in any other order meets the same trap: a word's few hundred matches are met only
+# at the end of the registry-number index; fetched through the trigram indexes and sorted they
+# take far less (once the planner knows: TRIGRAM_COST_SQL).
 # `<->` on geography measures on the sphere, ST_Distance on the spheroid; they differ by less
 # than 0.6%, so a disc 1% (+1 m) wider than the sphere radius of the n-th nearest holds the
 # n nearest on the spheroid.
@@ -185,19 +190,6 @@ def trigram_cost_set(*, using: str = "default", **kwargs) -> None:
         cursor.execute(TRIGRAM_COST_SQL)
 
 
-def text_filter(sites: QuerySet, text: str, *, names_only: bool = False) -> QuerySet:
-    """Typo-tolerant (trigram word similarity) across kk/ru/en names and descriptions (or
-    names only: suggestions), for the query as typed and its transliteration; GIN trigram
-    indexes serve each `%>`."""
-    # The threshold `%>` uses (WORD_SIMILARITY) is set for every connection when it opens
-    # (heritage/settings.py): a search is one round trip.
-    condition = Q()
-    for variant in search_variants(text):
-        for column in TEXT_COLUMNS[:3] if names_only else TEXT_COLUMNS:
-            condition |= Q(**{f"{column}__trigram_word_similar": variant})
-    return sites.filter(condition)
-
-
 def spatial_first(query: SiteQuery) -> bool:
     """Whether the geometry filter is small enough that its index should drive the query."""
     extents = []
@@ -262,11 +254,19 @@ def nearest_window(sites: QuerySet, query: SiteQuery, *, geometry: str, rows: in
     return sites.filter(GeodesicWithin(geometry, point, metres))
 
 
-def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str) -> QuerySet:
+def relevance_parts(query: SiteQuery) -> bool:
+    """Whether a page of `query` is read in parts (NAMES, then DESCRIPTIONS): a relevance
+    order the document index can serve, i.e. no small area to start from instead."""
+    return bool(query.text) and query.ordering == RELEVANCE and not spatial_first(query)
+
+
+def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str, part: str = "") -> QuerySet:
     """`sites` narrowed by every filter set in `query`, and ordered.
 
     `geometry` is the column to filter and measure on: "public_location" for the public
-    projection, "location" only for querysets from a staff selector.
+    projection, "location" only for querysets from a staff selector. `part` (with
+    `relevance_parts`): only the name matches, best first (NAMES), or only the sites a
+    description alone matches, by registry number (DESCRIPTIONS); else every match.
     """
     sites = _geometry_filters(sites, query, geometry)
     public = geometry == "public_location"
@@ -292,10 +292,21 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str) -> QuerySe
         sites = sites.alias(site_from=Coalesce("date_from", "date_to")).filter(
             site_from__lte=query.date_to
         )
+    if part == NAMES:
+        return names_nearest(sites, query.text, public=public)
+    if part == DESCRIPTIONS:
+        found = descriptions_only(sites, query.text, public=public)
+        return found.order_by(IndexlessKey(number_key(sites)))
     if query.text:
-        sites = text_filter(sites, query.text)
+        sites = sites.filter(text_match(query.text, public=public))
     if query.ordering == "distance" and query.near is not None:
         # Exact (spheroid) order; page through `nearest_window` to use the KNN index.
         return sites.order_by("distance_m", number_key(sites))
+    if query.ordering == RELEVANCE and query.text:
+        # Every match sorted (a small area's, an export's): name matches by rank, then the
+        # sites a description alone matches (their names rank below the threshold), each by
+        # registry number among equals.
+        rank = Rank(key_expression(query.text, public=public))
+        return sites.order_by(rank, IndexlessKey(number_key(sites)))
     filters_first = spatial_first(query) or bool(query.text)
     return sites.order_by(*_order_keys(query, filters_first, number_key(sites)))

@@ -50,7 +50,7 @@ track_history(
     HeritageSite,
     excluded_fields=[
         "public_location", "public_boundary", "public_region", "public_region_ids",
-        "public_district_ids", "reference",
+        "public_district_ids", "reference", "search_document",
     ],
 )  # fmt: skip
 track_history(Designation)

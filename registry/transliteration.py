@@ -78,8 +78,9 @@ def fold(text: str) -> tuple[str, list[int]]:
     Characters FOLD does not know (spaces, punctuation, other scripts) are kept, lower-cased."""
     folded, origin = [], []
     for index, char in enumerate(text):
-        lower = char.lower()
-        for out in FOLD.get(lower, lower if len(lower) == 1 else char):
+        # One letter, as PostgreSQL's lower() makes it (mura_fold): "İ" is "i", not "i̇".
+        lower = char.lower()[:1]
+        for out in FOLD.get(lower, lower):
             folded.append(out)
             origin.append(index)
     return "".join(folded), origin

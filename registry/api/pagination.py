@@ -12,7 +12,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from registry import features
 from registry.access import Door
-from registry.search import SiteQuery, number_key
+from registry.search import DESCRIPTIONS, NAMES, SiteQuery, number_key, relevance_parts
 
 MAX_OFFSET = 100_000
 SALT = "mura.api.cursor"
@@ -28,9 +28,13 @@ def _decode(token: str, ordering: str) -> dict:
         state = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, UnicodeDecodeError):
         raise serializers.ValidationError({"cursor": NOT_OURS}) from None
-    if not isinstance(state, dict) or not (
-        isinstance(state.get("after"), str)
-        or (isinstance(state.get("offset"), int) and 0 <= state["offset"] <= MAX_OFFSET)
+    if (
+        not isinstance(state, dict)
+        or not (
+            isinstance(state.get("after"), str)
+            or (isinstance(state.get("offset"), int) and 0 <= state["offset"] <= MAX_OFFSET)
+        )
+        or state.get("part", NAMES) not in (NAMES, DESCRIPTIONS)
     ):
         raise serializers.ValidationError({"cursor": NOT_OURS})
     if state.get("o") != ordering:
@@ -78,6 +82,8 @@ def site_page(
     with `distance_m` (the API) or without (OGC API)."""
     keyset = query.ordering in ("registry_number", "-registry_number")
     state = _decode(cursor, query.ordering) if cursor else {}
+    if relevance_parts(query):
+        return _parted_page(door, query, state, limit=limit, distance=distance)
     after = state["after"] if keyset and "after" in state else None
     offset = state.get("offset", 0) if after is None else 0
     page = features.page(door, query, limit=limit, offset=offset, after=after, distance=distance)
@@ -88,6 +94,30 @@ def site_page(
     if offset + limit > MAX_OFFSET:
         return page.features, None
     return page.features, _encode({"o": query.ordering, "offset": offset + limit})
+
+
+def _parted_page(
+    door: Door, query: SiteQuery, state: dict, *, limit: int, distance: bool
+) -> tuple[list[str], str | None]:
+    """A relevance-ordered page: the name matches from the cursor's offset (one KNN scan), and
+    once they run out, the sites only a description matches, by registry number. The cursor
+    names the part and the offset within it."""
+    part, offset = state.get("part", NAMES), state.get("offset", 0)
+    found: list[str] = []
+    while True:
+        # Asking for 0 rows still reads one: whether the part has more.
+        page = features.page(
+            door, query, limit=limit - len(found), offset=offset, distance=distance, part=part
+        )
+        found += page.features
+        offset += len(page.features)
+        if page.next_key is not None:
+            if offset > MAX_OFFSET:
+                return found, None
+            return found, _encode({"o": query.ordering, "part": part, "offset": offset})
+        if part == DESCRIPTIONS:
+            return found, None
+        part, offset = DESCRIPTIONS, 0
 
 
 def next_link(request, token: str | None) -> str | None:

@@ -1,5 +1,5 @@
 from registry.models.access import RegionAssignment
-from registry.models.aggregates import PublicMapVersion, SiteCellCount, SiteCellKey
+from registry.models.aggregates import PublicMapVersion, SearchWord, SiteCellCount, SiteCellKey
 from registry.models.areas import AdminArea, RegistrySequence
 from registry.models.changes import ChangeRequest
 from registry.models.imports import ImportMapping
@@ -19,6 +19,7 @@ __all__ = [
     "PublicSite",
     "RegionAssignment",
     "RegistrySequence",
+    "SearchWord",
     "SiteCellCount",
     "SiteCellKey",
     "SitePhoto",

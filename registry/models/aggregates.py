@@ -99,3 +99,17 @@ class PublicMapVersion(models.Model):
 
     def __str__(self) -> str:
         return f"public map version {self.version}"
+
+
+class SearchWord(models.Model):
+    """A word of a published site's search document (registry/text_search.py): a text search
+    reads each word of its query as the nearest of these before it scans the documents.
+
+    Added to from published sites only (registry/services/search_words.py), so it holds no
+    word that only a draft has: a search's answer cannot depend on a draft. Never removed
+    from: a word a withdrawn or renamed site had stays (it was public)."""
+
+    word = models.TextField(primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word

@@ -12,6 +12,7 @@ from registry.projection import (
     public_boundary_expression,
     public_location_expression,
 )
+from registry.text_search import SearchDocument
 
 YEAR_VALIDATORS = [MinValueValidator(-3_000_000), MaxValueValidator(2100)]
 
@@ -226,6 +227,11 @@ class HeritageSite(SiteDescription):
         output_field=models.MultiPolygonField(srid=4326, null=True),
         db_persist=True,
     )
+    # What text search reads (registry/text_search.py): the kk, ru and en names folded to one
+    # skeleton by the SQL function `mura_fold`, GiST-indexed (migration 0017).
+    search_document = models.GeneratedField(
+        expression=SearchDocument(), output_field=models.TextField(), db_persist=True
+    )
 
     objects = HeritageSiteQuerySet.as_manager()
 
@@ -287,6 +293,7 @@ class PublicSite(SiteDescription):
     region_ids = ArrayField(models.BigIntegerField())
     district_ids = ArrayField(models.BigIntegerField())
     parent = models.ForeignKey("self", models.DO_NOTHING, null=True, related_name="components")
+    search_document = models.TextField()  # HeritageSite.search_document: from names only
 
     class Meta:
         managed = False

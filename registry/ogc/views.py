@@ -283,7 +283,10 @@ def items(request, collection_id):
         if collection_id == "sites":  # features PostgreSQL built (registry/features.py)
             if door.exact:
                 log_exact_read(request.user, "ogc items")
-            matched = count_sites(door, query)
+            # numberMatched is optional (OGC API - Features §7.15.6): a text search is read
+            # best first and stops at its page, and counting every match would cost more
+            # than the page (docs/search.md).
+            matched = None if query.text else count_sites(door, query)
             page, token = site_page(door, query, limit=limit, cursor=data["cursor"], distance=False)
         else:
             rows, ordering, serializer = _features(request, door, collection_id, query)
@@ -301,7 +304,7 @@ def items(request, collection_id):
         links.append({"href": href, "rel": "next", "type": "application/geo+json",
                       "title": "next page"})  # fmt: skip
     rest = {
-        "numberMatched": matched,
+        **({} if matched is None else {"numberMatched": matched}),
         "numberReturned": len(page),
         "timeStamp": timezone.now().isoformat(timespec="seconds"),
         "links": links,

@@ -34,6 +34,7 @@ from registry.projection import GRID_DEGREES, public_cell_sql
 from registry.services.aggregates import map_counts_rebuild
 from registry.services.numbers import DIGITS, DRAFT, LAST_NUMBER, NATIONAL
 from registry.services.regions import DATA
+from registry.services.search_words import search_words_rebuild
 
 PLACES_FILE = DATA / "kz-places-osm.geojson"
 SPREAD_DEGREES = {"city": 0.12, "town": 0.05, "village": 0.02}
@@ -434,5 +435,6 @@ def _finish(cursor, rebuild: list[str], notice: Callable[[str], None], timings: 
     started = time.monotonic()
     cursor.execute(f"ANALYZE {TABLE}")
     map_counts_rebuild()  # the public map's cell counts, in the same transaction
+    search_words_rebuild()  # text search's words
     timings["map_counts"] = time.monotonic() - started
     notice(_("Statistics and map counts in %(s).1f s.") % {"s": timings["map_counts"]})

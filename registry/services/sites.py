@@ -10,6 +10,7 @@ from registry.models import HeritageSite
 from registry.services.aggregates import map_counts_refresh
 from registry.services.areas import areas_for_location, public_areas_refresh
 from registry.services.numbers import draft_references_reserve
+from registry.services.search_words import search_words_add
 
 # Fields an officer sets directly. Registry number, draft reference, region, status, version
 # and the public projection are the registry's to set.
@@ -59,6 +60,7 @@ def _save(site: HeritageSite, *, by: AbstractBaseUser | None, reason: str) -> He
     update_change_reason(site, reason)
     public_areas_refresh(site_ids=[site.pk])
     map_counts_refresh(site_ids=[site.pk])  # same transaction: map and site agree
+    search_words_add(site_ids=[site.pk])  # the words text search corrects a query to
     site.refresh_from_db()
     return site
 

@@ -16,6 +16,7 @@ from simple_history.utils import update_change_reason
 from registry.models import HeritageSite, SiteStatusChange
 from registry.services.aggregates import map_counts_refresh
 from registry.services.numbers import registry_number_next
+from registry.services.search_words import search_words_add
 from registry.services.text_screening import hints_summary, site_location_hints
 
 Status = HeritageSite.Status
@@ -87,6 +88,7 @@ def _move(
     site.save()
     update_change_reason(site, note or f"status: {to}")
     map_counts_refresh(site_ids=[site.pk])  # same transaction: map and site agree
+    search_words_add(site_ids=[site.pk])  # the words text search corrects a query to
     return site
 
 

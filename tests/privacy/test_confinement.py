@@ -182,11 +182,17 @@ def api_areas(a: Attack):
     )
 
 
+def _ogc_seen(data: dict, number: str) -> bool:
+    """Whether an OGC page shows the site: by its count, or, for a text search (which is
+    answered without one, docs/search.md), by its features."""
+    return data.get("numberMatched", 0) > 0 or number in {f["id"] for f in data["features"]}
+
+
 def ogc(a: Attack):
     items = "/ogc/collections/sites/items"
     for box in bisection_boxes(a.k, a.centre):
         data = a.public.json(query(items, bbox=box_text(box), q=a.word))
-        seen = data["numberMatched"] > 0 or a.number in {f["id"] for f in data["features"]}
+        seen = _ogc_seen(data, a.number)
         a.k.observe(
             f"OGC bbox {box_text(box)}",
             box_polygon(box),
@@ -197,7 +203,7 @@ def ogc(a: Attack):
         a,
         "OGC",
         lambda param, code: query(items, **{param: code, "q": a.word}),
-        lambda url: a.public.json(url)["numberMatched"] > 0,
+        lambda url: _ogc_seen(a.public.json(url), a.number),
     )
 
 
