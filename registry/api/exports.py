@@ -110,12 +110,11 @@ class SiteExportApi(ApiView):
             raise serializers.ValidationError({"bom": "is 0 or 1, and only for csv."})
         filename = export_filename(request.query_params, fmt)
         if fmt in ("geojson", "csv"):
-            audience = {"exact": door.exact, "staff": door.staff}
-            rows = exports.export_rows(sites, geometry=door.geometry, **audience)
+            audience = {"geometry": door.geometry, "exact": door.exact, "staff": door.staff}
             if fmt == "csv":
-                chunks = exports.csv_chunks(rows, bom=bom == "1", **audience)
+                chunks = exports.csv_chunks(sites, bom=bom == "1", **audience)
             else:
-                chunks = exports.geojson_chunks(rows, **audience)
+                chunks = exports.geojson_chunks(sites, **audience)
             response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response

@@ -42,10 +42,9 @@ class Command(BaseCommand):
         geometry = "public_location" if public else "location"
         sites = sites_filter(sites, query, geometry=geometry)
         if fmt in ("geojson", "csv"):
-            rows = exports.export_rows(sites, geometry=geometry, exact=not public)
             chunks = exports.geojson_chunks if fmt == "geojson" else exports.csv_chunks
             with output.open("w", encoding="utf-8", newline="") as f:
-                for chunk in chunks(rows, exact=not public):
+                for chunk in chunks(sites, geometry=geometry, exact=not public):
                     f.write(chunk)
         else:
             path, directory = exports.export_file(sites, fmt, geometry=geometry, exact=not public)
