@@ -17,11 +17,14 @@ temporary directory the caller streams and deletes. The columns, their order, th
 names and who gets which come from registry/exchange.py, which the importer reads too.
 """
 
+import errno
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
 from django.db.models import FloatField, Func, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from registry.exchange import neutralise
 from registry.services.exports.geopackage import write_geopackage
@@ -36,11 +39,35 @@ from registry.services.exports.text import (
 )
 
 FILE_FORMATS = ("gpkg", "shp.zip")
+# A write refused for want of room: the disk (or the user's quota) is full, or the file is
+# larger than the process may write (RLIMIT_FSIZE).
+NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+class ExportNoRoom(Exception):
+    """The export could not be written: no room on the server's disk for the file."""
+
+    message = _(
+        "The server has no room to write this export now. Try again later, or export fewer "
+        "sites (filter by region, for example)."
+    )
+
+
+def no_room(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in NO_ROOM
+    # SQLite says SQLITE_FULL for ENOSPC, SQLITE_IOERR_WRITE for a write otherwise refused.
+    return isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorname", "") in (
+        "SQLITE_FULL",
+        "SQLITE_IOERR_WRITE",
+    )
+
 
 __all__ = [
     "BOM",
     "EXACT_DECIMALS",
     "FILE_FORMATS",
+    "ExportNoRoom",
     "PUBLIC_DECIMALS",
     "TRUNCATED",
     "TRUNCATED_HEADER",
@@ -51,6 +78,7 @@ __all__ = [
     "export_file",
     "geojson_chunks",
     "neutralise",
+    "no_room",
 ]
 
 
@@ -68,8 +96,8 @@ def export_file(
     sites: QuerySet, fmt: str, *, geometry: str, exact: bool, staff: bool = False
 ) -> tuple[Path, Path]:
     """(file, its temporary directory) for gpkg or shp.zip; the caller deletes the directory.
-    On any failure the directory is gone and the error raised as itself (the database's, for
-    heritage/faults.py to answer)."""
+    On any failure the directory is gone, and the error is raised as itself (the database's,
+    for heritage/faults.py to answer), or as ExportNoRoom when the disk had no room for it."""
     if fmt not in FILE_FORMATS:
         raise ValueError(f"not a file format: {fmt}")
     directory = Path(tempfile.mkdtemp(prefix="mura-export-"))
@@ -80,6 +108,8 @@ def export_file(
             return path, directory
         zipped = shapefile_zip(sites, directory, geometry=geometry, exact=exact, staff=staff)
         return zipped, directory
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(directory, ignore_errors=True)
+        if no_room(exc):
+            raise ExportNoRoom(str(exc)) from exc
         raise

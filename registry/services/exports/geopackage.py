@@ -16,6 +16,7 @@ import datetime
 import sqlite3
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 
 from registry import exchange
@@ -118,7 +119,15 @@ def _create(db: sqlite3.Connection, columns: list[exchange.Column]) -> None:
     transaction: `executescript` commits the pending one first)."""
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {USER_VERSION}")
-    db.executescript(SCHEMA)
+    try:
+        db.executescript(SCHEMA)
+    except sqlite3.OperationalError as exc:
+        if "rtree" not in str(exc):
+            raise
+        raise ImproperlyConfigured(
+            "GeoPackage exports need SQLite's R*Tree module (SQLITE_ENABLE_RTREE), which this"
+            f" Python's sqlite3 lacks: {exc}"
+        ) from exc
     fields = ", ".join(f"{_quoted(c.name)} {TYPES.get(c.type, 'TEXT')}" for c in columns)
     db.execute(
         f'CREATE TABLE "{LAYER}" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,'

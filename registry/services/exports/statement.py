@@ -136,12 +136,16 @@ def pipelined(batches: Iterable[Batch], work: Callable[[Batch], Done]) -> Iterat
     PostgreSQL makes the next rows while Python handles the last (and SQLite and zlib, which
     release the GIL, write them). At most two batches are held. The database is only ever
     used from the calling thread (Django's connections are per thread)."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mura-export") as pool:
-        pending = None
-        for batch in batches:
-            done = pool.submit(work, batch)
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mura-export") as pool:
+            pending = None
+            for batch in batches:
+                done = pool.submit(work, batch)
+                if pending is not None:
+                    yield pending.result()
+                pending = done
             if pending is not None:
                 yield pending.result()
-            pending = done
-        if pending is not None:
-            yield pending.result()
+    finally:  # a consumer that stops early closes the cursor now, not when collected
+        if close := getattr(batches, "close", None):
+            close()
