@@ -146,7 +146,12 @@ def run_process(command: list[str], env: dict) -> tuple[float, float, float]:
                                    stderr=errors)  # fmt: skip
         sampler = Sampler(process.pid)
         sampler.start()
-        _, code, usage = os.wait4(process.pid, 0)
+        try:
+            _, code, usage = os.wait4(process.pid, 0)
+        except BaseException:  # interrupted: the export goes too
+            process.kill()
+            process.wait()
+            raise
         seconds = time.perf_counter() - start
         peak, hwm = sampler.stop()
         process.returncode = code
@@ -191,7 +196,8 @@ def start_worker(env: dict) -> tuple[subprocess.Popen, int, int]:
     server = subprocess.Popen(
         ["gunicorn", "-w", "1", "-k", "gthread", "--threads", "1", "--timeout", "600",
          "-b", f"127.0.0.1:{port}", "heritage.wsgi:application", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(100):
         time.sleep(0.2)
@@ -213,6 +219,7 @@ def main():
     parser.add_argument("--no-api", action="store_true")
     parser.add_argument("--sql", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up as for Ctrl-C
     if args.sql:
         say(json.dumps(statements(args)))
         return
@@ -268,8 +275,7 @@ def main():
                     results[fmt]["sizes"][side] = out.stat().st_size
                     say(
                         f"  run {run + 1} {fmt:8} {side:8} {figures[0]:7.1f} s"
-                        f" {figures[1]:6.0f} MB tree, {figures[2]:6.0f} MB largest",
-                        flush=True,
+                        f" {figures[1]:6.0f} MB tree, {figures[2]:6.0f} MB largest"
                     )
         report(results, sides, args)
     finally:

@@ -4,10 +4,10 @@ The ORM compiles the door's queryset with the query's filters and order (registr
 one column per stored exchange column (`x_<name>`, registry/exchange.py) and the point
 (`x_point`). Each format wraps that statement in a SELECT of its own (the SQL below) that turns
 the values into what its file holds: CSV fields, JSON texts, typed GeoPackage values, DBF
-records. PostgreSQL does that per-value work in C; Python gets one to a few values a row and
-appends them to the output, so an export's memory is one batch whatever its size, and no
-library heavier than the standard one is loaded (pyarrow and pyogrio took a web worker from
-about 120 MB to 180 MB before a row was read).
+records. PostgreSQL does that per-value work in C; Python gets a few values a row and appends
+them to the output, so an export holds one or two batches whatever its size, and needs no
+library beyond the standard one and numpy (pyarrow and pyogrio, which wrote the files before,
+took a web worker's memory past the bound before a row was read: bench/export.py).
 
 Values are as `exchange.to_text` gives them (the SQL here is its double, tested against it in
 tests/api/test_export_batches.py): a date as ISO 8601, a yes/no as true/false, other names as
@@ -25,15 +25,17 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import AsWKT
 from django.db import connections, transaction
 from django.db.models import F, QuerySet
 
 from registry import exchange
 from registry.projection import GENERALISATION
 
-# The point as files store it: rounded to the audience's decimals on PostgreSQL's side as GEOS
-# rounds (ST_ReducePrecision): x * 10^d rounded half up, divided by 10^d, in double precision;
-# the text formats round in Python (`round`), as they always have.
+# The point as files store it, on the audience's grid as GEOS's ST_ReducePrecision rounds
+# (x * 10^d rounded half up), then divided by 10^d: the double nearest the decimal (76.665,
+# where ST_ReducePrecision gave 76.66499999999999, tests/api/test_export_batches.py). The text
+# formats round in Python (`round`), as they always have.
 GRID = 'floor(ST_{axis}(e."x_point") * {scale}::float8 + 0.5::float8) / {scale}::float8'
 _names = itertools.count()
 Batch, Done = TypeVar("Batch"), TypeVar("Done")
@@ -50,8 +52,6 @@ def stored(columns: list[exchange.Column]) -> list[exchange.Column]:
 
 def inner(sites: QuerySet, columns: list[exchange.Column], *, geometry: str) -> tuple[str, list]:
     """The door's statement: `x_<name>` per stored column, `x_point`, in the query's order."""
-    from django.contrib.gis.db.models.functions import AsWKT
-
     named = {f"x_{c.name}": F(c.query_path) for c in stored(columns)}
     named["x_point"] = F(geometry)
     if "x_boundary" in named:  # full records: the exact boundary as WKT (written by PostGIS)
