@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # API latency and throughput beside the physical limit (bench/raw_app.py: a minimal WSGI app
-# running the API's own statements), and export to GeoPackage beside ogr2ogr straight from the
-# database. Usage: [EXPORT=0] bench/api.sh [N=1000000] [SECONDS=10]. Uses the database
+# running the API's own statements), and exports beside ogr2ogr straight from the database
+# (bench/export.py). Usage: [EXPORT=0] bench/api.sh [N=1000000] [SECONDS=10]. Uses the database
 # mura_bench on the local cluster (made with generate_sites N if it has fewer sites; never
 # dropped). Needs wrk. Ratios: API p50 / raw p50, raw req/s / API req/s (1.00: as fast).
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -96,27 +96,9 @@ PY
 done
 
 [ "${EXPORT:-1}" = 0 ] && exit 0
-say "export of every published site to GeoPackage (public projection)"
-# The same columns, rows and order as export_sites --public writes.
-RAW_EXPORT_SQL="SELECT s.registry_number, s.name_kk, s.name_ru, s.name_en, s.category,
-  t.code AS typology, s.significance, s.period, s.date_from, s.date_to, s.condition,
-  s.sensitivity, r.code AS region, d.code AS district,
-  CASE s.sensitivity WHEN 'S0' THEN 'exact' WHEN 'S1' THEN '0.01° grid cell (about 1 km)'
-    WHEN 'S2' THEN '0.1° grid cell (about 8 × 11 km)' ELSE 'withheld: region only' END
-    AS location_generalisation, s.public_location
-  FROM registry_public_site s JOIN registry_adminarea r ON r.id = s.region_id
-  LEFT JOIN registry_typology t ON t.id = s.typology_id
-  LEFT JOIN registry_adminarea d ON d.id = s.district_id
-  ORDER BY s.registry_number"
-/usr/bin/time -f "export_sites: %e s, peak %M KB" \
-  python manage.py export_sites "$TMP/api.gpkg" --public >/dev/null
-# Memory stays flat whatever the size: the same export of one region, for comparison.
-/usr/bin/time -f "export_sites, region $REGION only: %e s, peak %M KB" \
-  python manage.py export_sites "$TMP/region.gpkg" --public --region "$REGION" >/dev/null
-/usr/bin/time -f "ogr2ogr:      %e s, peak %M KB" \
-  ogr2ogr -f GPKG "$TMP/raw.gpkg" "PG:dbname=$DB host=127.0.0.1 port=$(cat "$ROOT/var/pg/port") user=mura" \
-  -sql "$RAW_EXPORT_SQL" -nln sites
-for f in region api raw; do
-  say "$f.gpkg: $(du -h "$TMP/$f.gpkg" | cut -f1), $(ogrinfo -so -al "$TMP/$f.gpkg" | awk '/Feature Count/ {print $3}') features"
-done
-rm -rf "$TMP"
+# Every export format beside ogr2ogr on the same rows, seconds and peak memory of the process
+# tree (bench/export.py; the whole registry, then one region).
+say "exports of every published site (public projection), beside ogr2ogr"
+python bench/export.py --runs 1
+say "exports of region $REGION"
+python bench/export.py --runs 1 --region "$REGION"

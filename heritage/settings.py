@@ -397,8 +397,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Long jobs (imports, exports, thumbnails) run in `manage.py db_worker` (django-tasks-db).
+# `manage.py db_worker` (django-tasks-db) runs queued jobs. None is queued yet: form imports,
+# exports and photo copies are made in their request, `import_sites`/`export_sites` in the command.
 TASKS = {"default": {"BACKEND": env("MURA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Rows an export reads from its server-side cursor at a time and appends to its output: one
+# batch is all an export holds (registry/services/exports/).
+MURA_EXPORT_BATCH_ROWS = int(env("MURA_EXPORT_BATCH_ROWS", "1000"))
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

@@ -1,5 +1,6 @@
 """GET /api/v1/exports/sites.<geojson|csv|gpkg|shp.zip>: the list's filters, every row."""
 
+import logging
 import re
 import shutil
 from collections.abc import Iterator
@@ -12,9 +13,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
 from registry.access import log_exact_read
-from registry.api.base import ERRORS, ApiView
+from registry.api.base import ERROR, ERRORS, ApiView
 from registry.api.params import openapi_parameters
 from registry.api.throttles import ExportRateThrottle, RoleRateThrottle
+from registry.errors import error_response
 from registry.query import (
     BBOX,
     CODES,
@@ -31,6 +33,9 @@ from registry.search import sites_filter
 from registry.services import exports
 from registry.transliteration import CYRILLIC_TO_LATIN
 
+logger = logging.getLogger(__name__)
+# 507 Insufficient Storage: the server could not store what the request needs (RFC 4918).
+NO_ROOM_STATUS = 507
 CONTENT_TYPES = {
     "geojson": "application/geo+json",
     "csv": "text/csv; charset=utf-8",
@@ -96,7 +101,11 @@ class SiteExportApi(ApiView):
                 "mark, so Excel shows Kazakh text intact; 0 leaves it out",
             ),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **ERRORS,
+            NO_ROOM_STATUS: ERROR,
+        },
         description="Every site matching the filters; the public gets the public projection.",
     )
     def get(self, request, fmt):
@@ -110,18 +119,21 @@ class SiteExportApi(ApiView):
             raise serializers.ValidationError({"bom": "is 0 or 1, and only for csv."})
         filename = export_filename(request.query_params, fmt)
         if fmt in ("geojson", "csv"):
-            audience = {"exact": door.exact, "staff": door.staff}
-            rows = exports.export_rows(sites, geometry=door.geometry, **audience)
+            audience = {"geometry": door.geometry, "exact": door.exact, "staff": door.staff}
             if fmt == "csv":
-                chunks = exports.csv_chunks(rows, bom=bom == "1", **audience)
+                chunks = exports.csv_chunks(sites, bom=bom == "1", **audience)
             else:
-                chunks = exports.geojson_chunks(rows, **audience)
+                chunks = exports.geojson_chunks(sites, **audience)
             response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        path, directory = exports.export_file(
-            sites, fmt, geometry=door.geometry, exact=door.exact, staff=door.staff
-        )
+        try:
+            path, directory = exports.export_file(
+                sites, fmt, geometry=door.geometry, exact=door.exact, staff=door.staff
+            )
+        except exports.ExportNoRoom as exc:
+            logger.error("export %s not written: %s", fmt, exc)
+            return error_response(NO_ROOM_STATUS, {"export": [str(exc.message)]})
         response = StreamingHttpResponse(
             _file_chunks(path, directory), content_type=CONTENT_TYPES[fmt]
         )

@@ -18,7 +18,6 @@ from django.utils import translation
 
 from registry import exchange
 from registry.models import HeritageSite, Typology
-from registry.services import exports
 from registry.services.imports import sites_import
 from tests.factories import HeritageSiteFactory
 
@@ -368,10 +367,10 @@ def test_every_field_of_a_staff_export_reads_back_as_the_sites_value(
         assert GEOSGeometry(fields["boundary"], srid=4326).equals_exact(BOUNDARY, 1e-9)
 
 
-def test_a_cut_text_is_reported_at_its_row_across_batches(client, officer, monkeypatch, tmp_path):
+def test_a_cut_text_is_reported_at_its_row_across_batches(client, officer, settings, tmp_path):
     """Rows are written a batch at a time: the row named in truncated.csv is the feature's
     place in the whole layer, not in its batch."""
-    monkeypatch.setattr(exports, "CHUNK", 2)
+    settings.MURA_EXPORT_BATCH_ROWS = 2
     sites = [HeritageSiteFactory(description_kk=LONG_KK if i in (1, 4) else "") for i in range(5)]
     client.force_login(officer)
     (path := tmp_path / "sites.shp.zip").write_bytes(download(client, "shp.zip"))

@@ -41,14 +41,23 @@ class Command(BaseCommand):
         sites = site_list_public() if public else site_list_exact_published()
         geometry = "public_location" if public else "location"
         sites = sites_filter(sites, query, geometry=geometry)
+        try:
+            self.export(sites, fmt, output, geometry=geometry, exact=not public)
+        except (exports.ExportNoRoom, OSError) as exc:
+            if isinstance(exc, OSError) and not exports.no_room(exc):
+                raise
+            raise CommandError(f"{output} not written: no room on the disk ({exc}).") from exc
+        self.stdout.write(f"wrote {output}")
+
+    def export(self, sites, fmt: str, output: Path, *, geometry: str, exact: bool) -> None:
         if fmt in ("geojson", "csv"):
-            rows = exports.export_rows(sites, geometry=geometry, exact=not public)
             chunks = exports.geojson_chunks if fmt == "geojson" else exports.csv_chunks
             with output.open("w", encoding="utf-8", newline="") as f:
-                for chunk in chunks(rows, exact=not public):
+                for chunk in chunks(sites, geometry=geometry, exact=exact):
                     f.write(chunk)
         else:
-            path, directory = exports.export_file(sites, fmt, geometry=geometry, exact=not public)
-            shutil.move(path, output)
-            shutil.rmtree(directory, ignore_errors=True)
-        self.stdout.write(f"wrote {output}")
+            path, directory = exports.export_file(sites, fmt, geometry=geometry, exact=exact)
+            try:
+                shutil.move(path, output)
+            finally:
+                shutil.rmtree(directory, ignore_errors=True)

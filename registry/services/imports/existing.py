@@ -26,7 +26,7 @@ from registry.services.imports.report import Change, Problem, Row
 from registry.services.sites import site_fields_check, site_update
 
 Status = HeritageSite.Status
-# Exports give exact points to 7 decimals (registry/services/exports.py): a point read back is
+# Exports give exact points to 7 decimals (registry/services/exports/): a point read back is
 # within half of 1e-7 degrees (about 5 mm) of the record's, and is the same point.
 SAME_POINT = 1e-7
 # PostGIS writes a boundary's WKT with 15 significant digits.
