@@ -331,7 +331,7 @@ def test_no_room_for_the_file_is_a_507_naming_the_export_and_leaves_nothing(
     request = reverse("api:site-export", args=[fmt])
 
     with _Limited(ROOM[fmt]):
-        response = client.get(request)
+        response = client.get(request, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 507
     assert "no room to write this export" in response.json()["errors"]["export"][0]
