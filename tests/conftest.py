@@ -63,7 +63,12 @@ def reviewer(users):
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+# Where `screenshot` saves: var/screenshots, or MURA_SCREENSHOTS (scripts/screenshots sets it
+# to docs/screenshots, the pictures the README shows).
+SCREENSHOTS = Path(
+    os.environ.get("MURA_SCREENSHOTS")
+    or Path(__file__).resolve().parent.parent / "var" / "screenshots"
+)
 
 
 def _empties_the_database(item) -> bool:
@@ -80,6 +85,8 @@ def pytest_collection_modifyitems(items):
     out first (tests/scheduling.py), must therefore leave the database alone."""
     items.sort(key=_empties_the_database)
     for item in items:
+        if "screenshot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.screenshots)
         if group_of(item.nodeid) and _empties_the_database(item):
             raise pytest.UsageError(
                 f"{item.nodeid}: a grouped test (tests/scheduling.py) must not empty the database"
@@ -132,7 +139,8 @@ def page(browser):
 
 @pytest.fixture
 def screenshot():
-    """`screenshot(page, "officer-form")` saves var/screenshots/officer-form.png."""
+    """`screenshot(page, "officer-form")` saves officer-form.png in SCREENSHOTS (a test using
+    this fixture is marked `screenshots`: scripts/screenshots runs those)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def save(page, name: str) -> Path:
