@@ -218,7 +218,15 @@ class PhotoUploadForm(forms.Form):
         label=_("date taken"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     licence = forms.ChoiceField(label=_("licence"), choices=SitePhoto.Licence.choices)
-    is_public = forms.BooleanField(label=_("public"), required=False)
+    is_public = forms.BooleanField(
+        label=_("public"),
+        required=False,
+        help_text=_(
+            "Shown to everyone on the site's public page once the site is published, as a copy "
+            "with no location or camera data. Leave unticked for photos only staff should see "
+            "(e.g. one that shows where a sensitive site is)."
+        ),
+    )
     is_primary = forms.BooleanField(label=_("primary (the first photo)"), required=False)
 
     def clean_photos(self):
