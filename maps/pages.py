@@ -5,7 +5,6 @@ from django.core.serializers import serialize
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from maps.text import GENERALISATION, dating_text, og_locale

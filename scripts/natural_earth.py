@@ -78,8 +78,8 @@ def npm_pack(name: str, version: str, into: Path) -> Path:
     return folder / "package"
 
 
-def topojson_geometries(topology: dict, name: str):
-    """(id, GeoJSON geometry) of each object of `name`: arcs delta-decoded and un-quantized."""
+def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
+    """The topology's arcs, delta-decoded and un-quantized."""
     sx, sy = topology["transform"]["scale"]
     tx, ty = topology["transform"]["translate"]
     arcs = []
@@ -90,6 +90,19 @@ def topojson_geometries(topology: dict, name: str):
             x, y = x + dx, y + dy
             points.append((x * sx + tx, y * sy + ty))
         arcs.append(points)
+    return arcs
+
+
+def _polygon(rings: list[list]) -> list[list] | None:
+    # Quantizing collapses the smallest islands to fewer than 4 points: dropped.
+    if len(rings[0]) < 4:
+        return None
+    return [ring for ring in rings if len(ring) >= 4]
+
+
+def topojson_geometries(topology: dict, name: str):
+    """(id, GeoJSON geometry) of each polygon or line object of `name`."""
+    arcs = _arcs(topology)
 
     def ring(indices):
         points = []
@@ -100,24 +113,19 @@ def topojson_geometries(topology: dict, name: str):
 
     for geometry in topology["objects"][name]["geometries"]:
         kind, parts = geometry["type"], geometry.get("arcs")
-        # Quantizing collapses the smallest islands to fewer than 4 points: dropped.
         if kind == "Polygon":
-            coordinates = [ring(r) for r in parts]
-            if len(coordinates[0]) < 4:
-                continue
-            coordinates = [r for r in coordinates if len(r) >= 4]
+            coordinates = _polygon([ring(r) for r in parts])
         elif kind == "MultiPolygon":
-            coordinates = [[ring(r) for r in polygon] for polygon in parts]
-            coordinates = [[r for r in p if len(r) >= 4] for p in coordinates if len(p[0]) >= 4]
-            if not coordinates:
-                continue
+            polygons = [_polygon([ring(r) for r in polygon]) for polygon in parts]
+            coordinates = [p for p in polygons if p] or None
         elif kind == "LineString":
             coordinates = ring(parts)
         elif kind == "MultiLineString":
             coordinates = [ring(line) for line in parts]
         else:
-            continue
-        yield geometry.get("id"), {"type": kind, "coordinates": coordinates}
+            coordinates = None
+        if coordinates:
+            yield geometry.get("id"), {"type": kind, "coordinates": coordinates}
 
 
 def only(geometry, dimension: int):

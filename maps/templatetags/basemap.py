@@ -9,7 +9,7 @@ from django.utils.html import format_html, json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from maps import basemap
+from maps import basemap as base
 from maps.views import osm_layers
 
 register = template.Library()
@@ -22,14 +22,14 @@ ATTRIBUTION = (
 
 def basemap_settings() -> dict:
     language = (get_language() or "kk")[:2]
-    if language not in basemap.LANGUAGES:
-        language = basemap.LANGUAGES[0]
+    if language not in base.LANGUAGES:
+        language = base.LANGUAGES[0]
     tiles = reverse("maps:base-tile", args=[language, 0, 0, 0])
     return {
         "tiles": tiles.replace("/0/0/0.json", "/{z}/{x}/{y}.json"),
         "areas": reverse("maps:areas", args=[1]).replace("/1.geojson", "/{level}.geojson"),
-        "minZoom": basemap.MIN_ZOOM,
-        "maxZoom": basemap.MAX_ZOOM,
+        "minZoom": base.MIN_ZOOM,
+        "maxZoom": base.MAX_ZOOM,
         "attribution": ATTRIBUTION,
         "web": osm_layers(),
         "text": {
@@ -40,8 +40,8 @@ def basemap_settings() -> dict:
     }
 
 
-@register.simple_tag
-def basemap() -> str:
+@register.simple_tag(name="basemap")
+def basemap_tag() -> str:
     return format_html(
         '<link rel="stylesheet" href="{}">\n<script src="{}"></script>\n{}',
         static("maps/basemap.css"),
