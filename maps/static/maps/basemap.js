@@ -235,9 +235,9 @@
       });
       bases[web.name] = layer;
     });
+    // Also fired when a failed web map hands back to the offline one: its notice stays.
     map.on("baselayerchange", function (e) {
       if (e.layer !== offline) map.removeLayer(offline);
-      else notice.say(failed ? text.baseFailed : "");
     });
     var control = null;
     if (options.control !== false && c.web.length) {
