@@ -109,8 +109,9 @@ SQL = {language: _sql(language) for language in LANGUAGES}
 def base_tile(z: int, x: int, y: int, language: str) -> bytes:
     """The tile as JSON: `areas` and `lines` ([kind, coordinates] in tile units, y down),
     `names` ([kind, name, lon, lat, rank], the most important first)."""
-    # Simplified to a quarter of a tile unit in degrees at the equator: finer is invisible.
-    tolerance = 360 / 2**z / EXTENT / 4
+    # Simplified to a tile unit (half a CSS pixel) of longitude: about 1.5 units of latitude
+    # at Kazakhstan's latitudes, still under a pixel.
+    tolerance = 360 / 2**z / EXTENT
     kinds = [kind for kind, zoom in PLACE_ZOOM.items() if zoom <= z]
     params = {"z": z, "x": x, "y": y, "tolerance": tolerance, "kinds": kinds}
     with connections[router.db_for_read(Place)].cursor() as cursor:

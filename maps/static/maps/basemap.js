@@ -146,7 +146,10 @@
       // A place's dot sits on its point and its name to the right; other names are centred.
       var left = place ? point.x - 4 : point.x - width / 2, top = point.y - height / 2;
       var box = {left: left - pad, top: top - pad, right: left + width + pad, bottom: top + height + pad};
-      if (overlaps(box, placed)) {
+      // Whole names only: one cut by the map's edge is left out.
+      var shown = left + origin.x >= view.min.x && top + origin.y >= view.min.y &&
+        left + width + origin.x <= view.max.x && top + height + origin.y <= view.max.y;
+      if (!shown || overlaps(box, placed)) {
         this.pane.removeChild(label);
         continue;
       }

@@ -6,11 +6,11 @@
     var data = JSON.parse(document.getElementById("site-map-data").textContent);
     var zones = JSON.parse(document.getElementById("site-zones").textContent);
     MuraBase.addTo(map);  // countries, water, names, region outlines (maps/static/maps/basemap.js)
-    var shapes = L.featureGroup().addTo(map);
+    var shapes = L.featureGroup().addTo(map), zoned = false;
     if (zones) {
-      L.geoJSON(typeof zones === "string" ? JSON.parse(zones) : zones, {
+      zoned = L.geoJSON(typeof zones === "string" ? JSON.parse(zones) : zones, {
         style: {color: "#c0392b", weight: 1.5, fillOpacity: 0.15}
-      }).addTo(shapes);
+      }).addTo(shapes).getLayers().length > 0;
     }
     if (data.half) {
       L.rectangle([[data.lat - data.half, data.lon - data.half], [data.lat + data.half, data.lon + data.half]],
@@ -18,6 +18,7 @@
     } else {
       L.circleMarker([data.lat, data.lon], {radius: 7, color: "#fff", weight: 2, fillColor: "#1f5fa8", fillOpacity: 1}).addTo(shapes);
     }
-    map.fitBounds(shapes.getBounds().pad(0.3), {maxZoom: 15});
+    // A point alone is shown among the places around it; zones are shown whole.
+    map.fitBounds(shapes.getBounds().pad(0.3), {maxZoom: zoned ? 15 : 11});
   };
 })();
