@@ -4,6 +4,7 @@ countries and water, attribution, and refusals of tiles that do not exist."""
 import json
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -158,3 +159,10 @@ def test_no_web_map_is_offered_when_none_is_configured(client):
         config = _config(client.get(reverse("maps:home")).content)
 
     assert config["web"] == []
+
+
+@pytest.mark.django_db
+def test_the_admin_maps_keep_the_web_map(admin_client):
+    page = admin_client.get(reverse("admin:registry_protectionzone_add")).content.decode()
+
+    assert settings.MURA_WEB_TILES[0][1] in page
