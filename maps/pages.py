@@ -5,12 +5,11 @@ from django.core.serializers import serialize
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from maps.text import GENERALISATION, dating_text, og_locale
 from maps.tiles import HALF_CELL
-from maps.views import leaflet_text, osm_layers
+from maps.views import leaflet_text
 from registry.models.sites import PublicSite
 from registry.selectors import (
     area_list_public,
@@ -50,9 +49,6 @@ def _site_map(site: PublicSite) -> dict | None:
         "lon": point.x,
         "lat": point.y,
         "half": HALF_CELL.get(site.sensitivity, 0),
-        "areas": reverse("maps:areas", args=[1]),
-        "outlinesName": _("Regions and districts (offline)"),
-        "osm": osm_layers(),
     }
 
 

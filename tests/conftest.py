@@ -9,9 +9,9 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from playwright.sync_api import sync_playwright
 
-from registry.models import AdminArea, Place
+from registry.models import AdminArea, BaseFeature, Place
 from registry.services.demo import demo_accounts_ensure
-from registry.services.places import places_load
+from registry.services.places import base_features_load, places_load
 from registry.services.regions import regions_load
 from tests.dbtemplate import template_ensure
 from tests.scheduling import GroupScheduling, group_of
@@ -102,14 +102,17 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def _baseline_ensure() -> None:
-    """Put back what the data migrations made (typologies, role groups, regions, places): a live
-    or transactional test empties every table when it ends."""
+    """Put back what the data migrations made (typologies, role groups, regions, places, the
+    base map's countries and water): a live or transactional test empties every table when
+    it ends."""
     for migration in ("0003_typologies", "0007_role_groups"):
         import_module(f"registry.migrations.{migration}").add(django_apps, None)
     if not AdminArea.objects.exists():
         regions_load()
     if not Place.objects.exists():
         places_load()
+    if not BaseFeature.objects.exists():
+        base_features_load()
 
 
 @pytest.fixture
