@@ -102,3 +102,30 @@ def test_unticking_the_view_downloads_the_filter_everywhere_as_a_geopackage(
         sites[name].registry_number for name in ("kurgan", "cell", "withheld", "far")
     }
     assert errors == []
+
+
+def test_the_data_page_and_the_ogc_pages_share_the_sites_look(page, live_site, sites, screenshot):
+    """The OGC API's HTML (items, one item) in the public site's frame and style, as the
+    "Data & API" page it links to; neither breaks the CSP."""
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": live_site.url}])
+    number = sites["kurgan"].registry_number
+    looks = {}
+    for name, path in [
+        ("data", "/data/"),
+        ("ogc-items", "/ogc/collections/sites/items/?f=html&limit=3"),  # slash: redirected
+        ("ogc-item", f"/ogc/collections/sites/items/{number}?f=html"),
+    ]:
+        page.goto(live_site.url + path)
+        screenshot(page, f"{name}-ru")
+        looks[name] = page.evaluate(
+            "[getComputedStyle(document.querySelector('.top-bar')).backgroundColor,"
+            " getComputedStyle(document.body).fontFamily,"
+            " getComputedStyle(document.querySelector('.content')).maxWidth]"
+        )
+
+    assert page.locator("h1").text_content() == number
+    assert looks["ogc-items"] == looks["data"] == looks["ogc-item"]
+    assert errors == []
