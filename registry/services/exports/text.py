@@ -9,6 +9,7 @@ joins a batch of rows into one chunk.
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
@@ -57,14 +58,12 @@ def _csv_field_sql(c: exchange.Column) -> str:
 
 
 def _csv_label_sql(c: exchange.Column, labels: dict[str, str]) -> str:
-    """The code's label (exchange.LABELLED); empty for no code, or a code without a label."""
+    """The code's label (exchange.LABELLED) from a constant JSON object (one look-up a row,
+    whatever the number of codes: 224 districts); empty for no code, or an unknown one."""
     if not labels:
         return "''"
-    cases = " ".join(
-        f"WHEN {statement.literal(code)} THEN {statement.literal(label)}"
-        for code, label in labels.items()
-    )
-    label = f'(CASE t."t_{c.name}" {cases} END)'
+    table = statement.literal(json.dumps(labels, ensure_ascii=False)).replace("%", "%%")
+    label = f'({table}::jsonb ->> t."t_{c.name}")'
     return f"coalesce({_csv_quoted_sql(label)}, '')"
 
 
