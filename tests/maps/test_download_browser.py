@@ -129,3 +129,14 @@ def test_the_data_page_and_the_ogc_pages_share_the_sites_look(page, live_site, s
     assert page.locator("h1").text_content() == number
     assert looks["ogc-items"] == looks["data"] == looks["ogc-item"]
     assert errors == []
+
+
+def test_swagger_ui_draws_no_padlock_on_public_operations(page, live_site):
+    """Every operation is open to anyone (`security: []`): Swagger UI shows no lock beside
+    any; its Authorize button stays, for a token's full records."""
+    page.goto(f"{live_site.url}/api/docs/")
+    page.wait_for_selector("#swagger-ui .opblock-summary")
+
+    assert page.locator(".opblock").count() >= 9
+    assert page.locator(".opblock .authorization__btn").count() == 0
+    assert page.locator(".auth-wrapper .authorize").count() == 1
