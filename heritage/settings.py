@@ -429,11 +429,19 @@ REST_FRAMEWORK = {
         "export_staff": env("MURA_EXPORT_RATE_STAFF", "120/hour"),
     },
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.api.schema.MuraAutoSchema",  # public: security []
 }
+# The terms the public data (exports, API, OGC API) is offered on, shown on the "Data & API"
+# page (maps/templates/maps/data.html); photos carry their own licences.
+MURA_DATA_LICENCE = env("MURA_DATA_LICENCE", "CC BY 4.0")
+MURA_DATA_LICENCE_URL = env("MURA_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mura API",
-    "DESCRIPTION": "The heritage registry of Kazakhstan: sites, designations, zones, regions.",
+    "DESCRIPTION": "The heritage registry of Kazakhstan: sites, designations, zones, regions. "
+    "Every read is open to anyone without a login (the public projection: sensitive sites at a "
+    "generalised point); a token (`Authorization: Token ...`) gives a grant's holder full "
+    "records and a higher rate.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

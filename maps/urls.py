@@ -18,6 +18,7 @@ urlpatterns = [
     path("maps/sites/<str:number>.json", views.site_panel, name="site-panel"),
     path("maps/suggest/", views.suggest, name="suggest"),
     path("sites/<str:number>/", pages.site_detail, name="site-detail"),
+    path("data/", pages.data, name="data"),
     path(
         "sitemap.xml",
         sitemap_views.index,
