@@ -4,6 +4,7 @@ the browser moving the map's point; the point and the boundary on one map (issue
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
 from registry.coordinates import angle
@@ -56,7 +57,7 @@ def test_coordinates_are_read_as_people_type_them(text, axis, value):
     ],
 )
 def test_what_cannot_be_read_is_said_in_words(text, axis, message):
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         angle(text, axis)
     assert message in refused.value.messages[0]
 
