@@ -119,6 +119,24 @@
     });
   }
 
+  /* Print: the small map gets its print size (maps/static/maps/site_page.css) and is laid out
+   * again for it before the page is printed, and for the screen afterwards. */
+  function printInit() {
+    var small = null;
+    window.addEventListener("map:init", function (event) {
+      if (event.detail.id === "site-map") small = event.detail.map;
+    });
+    function relayout() {
+      if (!small) return;
+      var centre = small.getCenter();
+      small.invalidateSize({pan: false});
+      small.setView(centre, small.getZoom(), {animate: false});
+    }
+    window.addEventListener("beforeprint", relayout);
+    window.addEventListener("afterprint", relayout);
+  }
+
+  printInit();
   galleryInit();
   shareInit();
   backInit();
