@@ -234,3 +234,12 @@ def test_back_to_the_map_defaults_to_the_map_at_the_public_point(client, db):
     assert "lat=43.2500" in href
     assert "lon=68.3500" in href
     assert f"site={site.registry_number}" in href
+
+
+def test_back_to_the_map_of_a_withheld_site_opens_its_region(client, db):
+    site = HeritageSiteFactory(published=True, sensitivity="S3", location=Point(*S2_EXACT))
+
+    html = _page(client, site).content.decode()
+    href = re.search(r'id="back-to-map"[^>]*href="([^"]+)"', html).group(1)
+
+    assert href == f"/?region={site.region.code}"

@@ -181,3 +181,14 @@ def test_copy_link_answers_and_the_print_layout_hides_the_controls_and_prints_th
     assert f"/sites/{yasawi.registry_number}/" in page.locator(".print-url").text_content()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert errors == []
+
+
+def test_choosing_a_language_on_a_pages_language_address_shows_the_choice(page, live_site, yasawi):
+    page.goto(f"{live_site.url}/sites/{yasawi.registry_number}/?lang=ru")
+    assert page.locator("html").get_attribute("lang") == "ru"
+
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
+
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "lang=" not in page.url
