@@ -1,13 +1,21 @@
 """Public site pages by registry number, the sitemap of them, and the "Data & API" page."""
 
+from urllib.parse import urlencode
+
+from django import forms
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.serializers import serialize
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from maps.nearby import nearby_sites
+from maps.structured import alternates, json_ld_script_text, site_json_ld
 from maps.text import GENERALISATION, dating_text, og_locale
 from maps.tiles import HALF_CELL
 from maps.views import leaflet_text
@@ -22,6 +30,16 @@ from registry.selectors import (
 )
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+# The map's zoom for "back to the map" when the visitor did not come from it: a generalised
+# site's map shows its whole cell (maps/static/maps/map.js reads z, lat, lon and site).
+MAP_ZOOM = {"S0": 15, "S1": 13, "S2": 10}
+
+
+class SitePageForm(forms.Form):
+    """A site page's query: `lang` names the page's language (each language's version has its
+    own address, for hreflang alternates); without it, the visitor's language."""
+
+    lang = forms.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 def _names(site: PublicSite) -> list[tuple[str, str, str]]:
@@ -53,8 +71,30 @@ def _site_map(site: PublicSite) -> dict | None:
     }
 
 
+def _map_url(site: PublicSite) -> str:
+    """The map centred on the site's public point with its panel open; an S3 site's region."""
+    point = site.public_location
+    if point is None:
+        return reverse("maps:home") + "?" + urlencode({"region": site.region.code})
+    view = {"z": MAP_ZOOM.get(site.sensitivity, 10), "lat": f"{point.y:.4f}"}
+    view |= {"lon": f"{point.x:.4f}", "site": site.registry_number}
+    return reverse("maps:home") + "?" + urlencode(view)
+
+
 @require_GET
 def site_detail(request, number: str):
+    form = SitePageForm(request.GET)
+    if not form.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(m)}" for name, m in form.errors.items())
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+    language = form.cleaned_data["lang"] or get_language()
+    with translation.override(language):
+        response = _site_page(request, number)
+    response.headers.setdefault("Content-Language", language)
+    return response
+
+
+def _site_page(request, number: str):
     site = (
         site_list_public()
         .select_related("region", "district", "typology", "parent")
@@ -68,7 +108,9 @@ def site_detail(request, number: str):
     designations = designation_list_public().filter(site_id=site.pk).prefetch_related("zones")
     # A generalised site whose cell touches several regions is found under each (DESIGN §4).
     also_in = area_list_public().filter(pk__in=site.region_ids).exclude(pk=site.region_id)
-    photos = photo_list_public(site_id=site.pk).exclude(thumbnail="")
+    photos = list(photo_list_public(site_id=site.pk).exclude(thumbnail=""))
+    url = request.build_absolute_uri(site_path(site.registry_number))
+    images = [request.build_absolute_uri((p.web or p.thumbnail).url) for p in photos]
     context = {
         "site": site,
         "names": _names(site),
@@ -77,9 +119,15 @@ def site_detail(request, number: str):
         "designations": designations,
         "also_in": [area.name for area in also_in.only("name", "name_kk", "name_ru", "name_en")],
         "photos": photos,
-        "primary": next((p for p in photos if p.is_primary), None) or photos.first(),
+        "primary": next((p for p in photos if p.is_primary), photos[0] if photos else None),
         "zones": _zones_geojson(site) if site.sensitivity == "S0" else None,
-        "url": request.build_absolute_uri(site_path(site.registry_number)),
+        "url": url,
+        "canonical": f"{url}?lang={get_language()}" if request.GET.get("lang") else url,
+        "alternates": alternates(url),
+        "json_ld": json_ld_script_text(site_json_ld(site, url=url, images=images)),
+        "nearby": nearby_sites(site),
+        "map_url": _map_url(site),
+        "lightbox_text": {"count": _("%(number)s of %(total)s")},
         "og_locale": og_locale(),
         "leaflet_text": leaflet_text(),
         "site_map": _site_map(site),

@@ -13,6 +13,7 @@ PUBLIC = (76.95, 43.25)  # the centre of its 0.1° cell
 # Doors that show one site (every public view joins one of these lists).
 PUBLIC_DOORS = [
     lambda site: reverse("maps:site-detail", args=[site.reference]),
+    lambda site: reverse("maps:site-detail", args=[site.reference]) + "?lang=ru",
     lambda site: reverse("maps:site-panel", args=[site.reference]),
     lambda site: reverse("maps:suggest") + "?q=" + site.name_en,
     lambda site: reverse("maps:sites-in-view") + "?bbox=-180,-90,180,90",

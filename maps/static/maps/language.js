@@ -6,7 +6,13 @@
   var select = document.getElementById("language-select");
   if (!select) return;
   var form = select.form;
-  function keepPlace() { form.elements.next.value = location.pathname + location.search; }
+  function keepPlace() {
+    // Without a site page's `lang` (its address in one language), or the choice would not show.
+    var params = new URLSearchParams(location.search);
+    params.delete("lang");
+    var query = params.toString();
+    form.elements.next.value = location.pathname + (query ? "?" + query : "");
+  }
   form.querySelector(".language-go").hidden = true;
   form.addEventListener("submit", keepPlace);
   select.addEventListener("change", function () { keepPlace(); form.submit(); });
