@@ -4,7 +4,11 @@ registry numbers, regions, history and the public projection stay the registry's
 from django import forms
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.geometry import clean_point
@@ -37,7 +41,7 @@ class HeritageSiteForm(forms.ModelForm):
         return cleaned
 
 
-class DesignationInline(admin.StackedInline):
+class DesignationInline(TranslationStackedInline):
     model = Designation
     extra = 0
     show_change_link = True
@@ -101,7 +105,7 @@ class ZoneInline(LeafletGeoAdminMixin, admin.StackedInline):
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
+class DesignationAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["site", "scheme", "act_number", "act_date", "in_danger"]
     list_filter = ["scheme", "in_danger"]
     raw_id_fields = ["site"]
