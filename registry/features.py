@@ -394,8 +394,8 @@ def _record_sql(door: Door, lookup: Q) -> tuple[str, tuple]:
     inner, params = sites.annotate(**columns).values(*columns)[:1].query.sql_with_params()
     language = _language()
     values = {name: f'p."f_{name}"' for name in detail}
-    for name in TRANSLATED_DETAIL:
-        values[name] = _translated_sql(name, language)
+    for name in TRANSLATED_DETAIL:  # none in any language: the field's default, ""
+        values[name] = f"coalesce({_translated_sql(name, language)}, '')"
     values["published_at"] = _datetime_sql(values["published_at"])
     if door.exact:
         values["boundary"] = f"ST_AsGeoJSON({values['boundary']}, 7)::json"
