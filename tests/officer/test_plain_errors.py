@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from registry.models import Designation, HeritageSite
+from registry.models import ChangeRequest, Designation, HeritageSite, PublicSite
 from tests.officer.conftest import site_form_data
 
 DATING = {
@@ -120,3 +120,33 @@ def test_translated_dating_note_and_act_texts_are_saved_per_language(people):
     )
     assert "конец XIV в." in page.content.decode()
     assert "Комитет всемирного наследия ЮНЕСКО" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_change_request_carries_a_translated_dating_note_to_the_public_record(people):
+    officer, reviewer = _client(people["officer_in"], "en"), _client(people["reviewer_in"], "en")
+    created = officer.post(reverse("registry:site-new"), site_form_data())
+    site = HeritageSite.objects.get(reference=created["Location"].split("/")[-2])
+    officer.post(reverse("registry:site-submit", args=[site.reference]))
+    reviewer.post(reverse("registry:review-site", args=[site.reference]), {"decision": "approve"})
+    site.refresh_from_db()
+
+    officer.post(
+        reverse("registry:site-edit", args=[site.reference]),
+        site_form_data(
+            dating_note_ru="конец XIV в.", version=str(site.version), reason="Russian note"
+        ),
+    )
+    change = ChangeRequest.objects.get(site=site)
+    diff = reviewer.get(reverse("registry:review-change", args=[change.pk])).content.decode()
+
+    assert change.proposed == {"dating_note_ru": "конец XIV в."}
+    assert "конец XIV в." in diff
+    assert PublicSite.objects.get(pk=site.pk).dating_note_ru in ("", None)
+
+    reviewer.post(reverse("registry:review-change", args=[change.pk]), {"decision": "approve"})
+
+    public = PublicSite.objects.get(pk=site.pk)
+    assert public.dating_note_ru == "конец XIV в."
+    page = _client(people["researcher"], "ru").get(f"/sites/{site.registry_number}/")
+    assert "конец XIV в." in page.content.decode()
