@@ -5,7 +5,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdminMixin
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.geometry import clean_point
@@ -46,7 +50,7 @@ class HeritageSiteForm(forms.ModelForm):
         return cleaned
 
 
-class DesignationInline(admin.StackedInline):
+class DesignationInline(TranslationStackedInline):
     model = Designation
     extra = 0
     show_change_link = True
@@ -110,7 +114,7 @@ class ZoneInline(WebMapMixin, admin.StackedInline):
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
+class DesignationAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["site", "scheme", "act_number", "act_date", "in_danger"]
     list_filter = ["scheme", "in_danger"]
     raw_id_fields = ["site"]

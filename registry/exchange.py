@@ -83,7 +83,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("description_kk", "description_kk", "desc_kk", TEXT, EXACT),
     Column("description_ru", "description_ru", "desc_ru", TEXT, EXACT),
     Column("description_en", "description_en", "desc_en", TEXT, EXACT),
-    Column("dating_note", "dating_note", "dating_not", TEXT, EXACT),
+    # The dating note per language; a file's single `dating_note` column (exports before
+    # issue 14) is read as the Kazakh one, the default language.
+    Column("dating_note_kk", "dating_note_kk", "dating_kk", TEXT, EXACT,
+           aliases=("dating_note", "dating_not")),
+    Column("dating_note_ru", "dating_note_ru", "dating_ru", TEXT, EXACT),
+    Column("dating_note_en", "dating_note_en", "dating_en", TEXT, EXACT),
     Column("condition_assessed_on", "condition_assessed_on", "cond_date", DATE, EXACT),
     Column("location_approximate", "location_approximate", "loc_approx", BOOL, EXACT, listed=True),
     Column("unesco_id", "unesco_id", "unesco_id", INT, EXACT),

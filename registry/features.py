@@ -92,13 +92,17 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _name_sql(language: str) -> str:
-    """The display name as modeltranslation gives `name`: the language's, else the first
-    non-empty one in the fallback order."""
+def _translated_sql(field: str, language: str) -> str:
+    """A translated field as modeltranslation gives it (`name`, `dating_note`): the language's
+    value, else the first non-empty one in the fallback order."""
     order = [language, *(code for code in settings.MODELTRANSLATION_FALLBACK_LANGUAGES)]
     order = list(dict.fromkeys(order))
-    parts = [f"nullif(p.\"f_name_{code}\", '')" for code in order[:-1]]
-    return f'coalesce({", ".join(parts)}, p."f_name_{order[-1]}")'
+    parts = [f"nullif(p.\"f_{field}_{code}\", '')" for code in order[:-1]]
+    return f'coalesce({", ".join(parts)}, p."f_{field}_{order[-1]}")'
+
+
+def _name_sql(language: str) -> str:
+    return _translated_sql("name", language)
 
 
 def _generalisation_sql() -> str:
@@ -355,10 +359,13 @@ def page(
 
 # A single record (the API's site detail) adds these to the list feature's properties; full
 # records (regional staff, exact-location grants) add the boundary and threats too.
+# `dating_note` is the active language's note, with modeltranslation's fallback (as `name`).
 DETAIL = [
     "description_kk", "description_ru", "description_en", "alt_names", "dating_note",
-    "unesco_id", "wikidata_id", "published_at",
+    "dating_note_kk", "dating_note_ru", "dating_note_en", "unesco_id", "wikidata_id",
+    "published_at",
 ]  # fmt: skip
+TRANSLATED_DETAIL = ["dating_note"]
 EXACT_DETAIL = ["boundary", "threats"]
 
 
@@ -382,13 +389,16 @@ def _datetime_sql(column: str) -> str:
 def _record_sql(door: Door, lookup: Q) -> tuple[str, tuple]:
     sites = door.sites.filter(lookup)
     detail = DETAIL + (EXACT_DETAIL if door.exact else [])
-    columns = _columns(door, sites, near=False) | {f"f_{name}": F(name) for name in detail}
+    read = [name for name in detail if name not in TRANSLATED_DETAIL]
+    columns = _columns(door, sites, near=False) | {f"f_{name}": F(name) for name in read}
     inner, params = sites.annotate(**columns).values(*columns)[:1].query.sql_with_params()
+    language = _language()
     values = {name: f'p."f_{name}"' for name in detail}
+    for name in TRANSLATED_DETAIL:  # none in any language: the field's default, ""
+        values[name] = f"coalesce({_translated_sql(name, language)}, '')"
     values["published_at"] = _datetime_sql(values["published_at"])
     if door.exact:
         values["boundary"] = f"ST_AsGeoJSON({values['boundary']}, 7)::json"
-    language = _language()
     properties = _properties_sql(door, False, language, distance=False)
     properties += "".join(f", {_literal(name)}, {sql}" for name, sql in values.items())
     precision = 7 if door.exact else 6

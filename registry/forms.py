@@ -17,7 +17,8 @@ from registry.services.areas import areas_for_location
 SITE_FIELDS = [
     "name_kk", "name_ru", "name_en", "description_kk", "description_ru", "description_en",
     "alt_names", "category", "typology", "significance", "date_from", "date_to", "period",
-    "dating_note", "condition", "condition_assessed_on", "threats", "sensitivity", "location",
+    "dating_note_kk", "dating_note_ru", "dating_note_en", "condition", "condition_assessed_on",
+    "threats", "sensitivity", "location",
     "location_approximate", "boundary", "unesco_id", "wikidata_id",
 ]  # fmt: skip
 
@@ -134,7 +135,8 @@ class SiteForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["name_kk"].required = True
-        # Drawn or typed: clean() asks for one of them.
+        # Drawn or typed: clean() asks for one of them, in words ("Put the site on the map,
+        # or type its longitude and latitude.", not GeoDjango's "No geometry value provided.").
         self.fields["location"].required = False
         self.typed_location = False
 
@@ -208,8 +210,9 @@ class DesignationForm(forms.ModelForm):
 
     class Meta:
         model = Designation
-        fields = ["scheme", "act_number", "act_date", "authority", "document", "valid_from"]
-        fields += ["valid_to", "criteria", "in_danger"]
+        fields = ["scheme", "act_number", "act_date", "authority_kk", "authority_ru"]
+        fields += ["authority_en", "document", "valid_from", "valid_to", "criteria_kk"]
+        fields += ["criteria_ru", "criteria_en", "in_danger"]
         widgets = {
             name: forms.DateInput(attrs={"type": "date"})
             for name in ("act_date", "valid_from", "valid_to")

@@ -17,12 +17,17 @@ from registry.models import (
 
 @register(HeritageSite)
 class HeritageSiteTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "dating_note")
 
 
 @register(PublicSite)
 class PublicSiteTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "dating_note")
+
+
+@register(Designation)
+class DesignationTranslation(TranslationOptions):
+    fields = ("authority", "criteria")
 
 
 @register(AdminArea)

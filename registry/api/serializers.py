@@ -116,9 +116,15 @@ class DesignationSerializer(serializers.ModelSerializer):
             "act_number",
             "act_date",
             "authority",
+            "authority_kk",
+            "authority_ru",
+            "authority_en",
             "valid_from",
             "valid_to",
             "criteria",
+            "criteria_kk",
+            "criteria_ru",
+            "criteria_en",
             "in_danger",
         ]
 

@@ -16,7 +16,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0017_search_document'),
+        ('registry', '0018_translated_dating_and_acts'),
     ]
 
     operations = [

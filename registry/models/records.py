@@ -5,12 +5,15 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from registry.geometry import clean_area
+from registry.models.constraints import FieldConstraints
 from registry.models.sites import HeritageSite
 from registry.storage import private_storage
 
 
-class Designation(models.Model):
+class Designation(FieldConstraints, models.Model):
     """A legal act protecting a site; a site may have several (republican list, UNESCO...)."""
+
+    constraint_fields = {"validity_order": "valid_to"}
 
     class Scheme(models.TextChoices):
         REPUBLICAN_LIST = "republican_list", _("State list of republican significance")
@@ -40,6 +43,8 @@ class Designation(models.Model):
                 | models.Q(valid_to__isnull=True)
                 | models.Q(valid_from__lte=models.F("valid_to")),
                 name="designation_validity_in_order",
+                violation_error_code="validity_order",
+                violation_error_message=_("“Valid from” must not be later than “Valid to”."),
             )
         ]
 

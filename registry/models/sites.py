@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from registry.geometry import clean_area, clean_point
+from registry.models.constraints import FieldConstraints
 from registry.projection import (
     GENERALISATION,
     public_boundary_expression,
@@ -145,8 +146,10 @@ class HeritageSiteQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
-class HeritageSite(SiteDescription):
+class HeritageSite(FieldConstraints, SiteDescription):
     """The full record, exact geometry included: officers and reviewers only."""
+
+    constraint_fields = {"dating_order": "date_to"}
 
     # Given when the site is first published, from the one national counter, and kept for
     # good (a withdrawn site keeps it; it is never given again): the public sequence has no
@@ -271,6 +274,8 @@ class HeritageSite(SiteDescription):
                 | models.Q(date_to__isnull=True)
                 | models.Q(date_from__lte=models.F("date_to")),
                 name="site_dating_in_order",
+                violation_error_code="dating_order",
+                violation_error_message=_("“From year” must not be later than “To year”."),
             ),
         ]
 

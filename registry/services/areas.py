@@ -6,6 +6,7 @@ from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from registry.models import AdminArea
 from registry.projection import PUBLIC_AREAS_FILL_SQL, PUBLIC_AREAS_SQL
@@ -31,8 +32,8 @@ def areas_for_location(point: Point) -> tuple[AdminArea, AdminArea | None]:
     if region is None:
         raise ValidationError(
             {
-                "location": "is not inside (or within "
-                f"{settings.MURA_REGION_SNAP_M / 1000:g} km of) any region of the registry."
+                "location": _("is not inside (or within %(km)s km of) any region of the registry.")
+                % {"km": f"{settings.MURA_REGION_SNAP_M / 1000:g}"}
             }
         )
     district = _area_at(point, AdminArea.objects.filter(parent=region))

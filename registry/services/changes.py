@@ -9,6 +9,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.models import ChangeRequest, HeritageSite
 from registry.services.sites import EDITABLE_FIELDS, EditConflict, site_update
@@ -53,19 +54,23 @@ def change_request_open(
     """Propose `fields` for a published site; its public record stays as it is."""
     site = HeritageSite.objects.select_for_update().get(pk=site.pk)
     if site.status != HeritageSite.Status.PUBLISHED:
-        raise ValidationError("Only published sites take change requests; edit the draft instead.")
+        raise ValidationError(
+            _("Only published sites take change requests; edit the draft instead.")
+        )
     if site.version != expected_version:
         raise EditConflict(site)
     if unknown := set(fields) - EDITABLE_FIELDS:
-        raise ValidationError({name: "cannot be set here." for name in sorted(unknown)})
+        raise ValidationError({name: _("cannot be set here.") for name in sorted(unknown)})
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the published record should change."})
+        raise ValidationError({"reason": _("Say why the published record should change.")})
     pending = site.change_requests.filter(state=ChangeRequest.State.OPEN).first()
     if pending:
         raise ValidationError(
-            f"{pending.created_by} already proposed a change on "
-            f"{timezone.localtime(pending.created_at):%Y-%m-%d %H:%M};"
-            " it must be decided first."
+            _("%(who)s already proposed a change on %(date)s; it must be decided first.")
+            % {
+                "who": pending.created_by,
+                "date": f"{timezone.localtime(pending.created_at):%Y-%m-%d %H:%M}",
+            }
         )
     return ChangeRequest.objects.create(
         site=site, proposed=fields_encode(fields), base_version=site.version, reason=reason,
@@ -112,5 +117,5 @@ def change_request_approve(
 @transaction.atomic
 def change_request_return(*, request: ChangeRequest, reviewer: AbstractBaseUser, note: str) -> None:
     if not note.strip():
-        raise ValidationError({"note": "Say what should change before this can be approved."})
+        raise ValidationError({"note": _("Say what should change before this can be approved.")})
     _decide(_lock_open(request, reviewer), reviewer, note, ChangeRequest.State.RETURNED)

@@ -25,7 +25,7 @@ DEMO_ACCOUNTS = [
     ("researcher", "mura-researcher-demo", RESEARCHER),
 ]
 TRANSLATED = [f"{n}_{lang}" for n in ("name", "description") for lang in ("kk", "ru", "en")]
-PLAIN = ["alt_names", "category", "significance", "date_from", "date_to", "dating_note"]
+PLAIN = ["alt_names", "category", "significance", "date_from", "date_to"]
 PLAIN += ["condition", "location_approximate", "sensitivity", "unesco_id"]
 
 
@@ -51,6 +51,7 @@ def demo_accounts_ensure() -> dict[str, AbstractBaseUser]:
 
 def _fields(record: dict) -> dict:
     fields = {name: record[name] for name in TRANSLATED + PLAIN}
+    fields["dating_note_en"] = record["dating_note"]  # the demo file's notes are English
     fields["typology"] = Typology.objects.get(code=record["typology"])
     fields["period"] = record["period"] or ""
     fields["wikidata_id"] = record["wikidata"] or ""
@@ -64,8 +65,8 @@ def _designate(site: HeritageSite, designation: dict | None) -> None:
             site=site,
             scheme=designation["scheme"],
             act_date=designation["date"],
-            authority=designation["authority"],
-            criteria=designation["criteria"],
+            authority_en=designation["authority"],  # English in the demo file
+            criteria_en=designation["criteria"],
         )
 
 

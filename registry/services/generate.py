@@ -210,9 +210,10 @@ UPDATE gen_counter c SET last_value = b.last_value FROM bumped b WHERE b.prefix 
 INSERT INTO registry_heritagesite (
     registry_number, draft_reference, name, name_kk, name_ru, name_en, description, description_kk,
     description_ru, description_en, alt_names, category, typology_id, significance, date_from,
-    date_to, period, dating_note, condition, location_approximate, sensitivity, status,
-    published_at, wikidata_id, version, created_at, updated_at, location, threats, region_id,
-    district_id, public_region_id, public_district_id, public_region_ids, public_district_ids)
+    date_to, period, dating_note, dating_note_en, condition, location_approximate, sensitivity,
+    status, published_at, wikidata_id, version, created_at, updated_at, location, threats,
+    region_id, district_id, public_region_id, public_district_id, public_region_ids,
+    public_district_ids)
 SELECT
     CASE WHEN u7 < 0.9 THEN %(national)s || '-' || lpad(((
         SELECT last_value - n FROM gen_counter WHERE prefix = %(national)s
@@ -227,7 +228,7 @@ SELECT
          WHEN u4 < 0.90 THEN 'local' WHEN u4 < 0.98 THEN 'candidate' ELSE 'delisted' END,
     y_from + floor(u2 * (y_to - y_from))::int,
     least(y_to, y_from + floor(u2 * (y_to - y_from))::int + floor(u3 * 200)::int),
-    period_name, 'synthetic',
+    period_name, 'synthetic', 'synthetic',
     (ARRAY['good','satisfactory','poor','critical','lost'])[1 + floor(u6 * 5)::int],
     u8 > 0.8,
     sensitivity,

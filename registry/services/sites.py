@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from registry.geometry import clean_area, clean_point
@@ -16,9 +17,13 @@ from registry.services.search_words import search_words_add
 # and the public projection are the registry's to set.
 EDITABLE_FIELDS = frozenset(
     {
-        *(f"{name}_{lang}" for name in ("name", "description") for lang in ("kk", "ru", "en")),
+        *(
+            f"{name}_{lang}"
+            for name in ("name", "description", "dating_note")
+            for lang in ("kk", "ru", "en")
+        ),
         "alt_names", "category", "typology", "significance", "date_from", "date_to", "period",
-        "dating_note", "condition", "condition_assessed_on", "threats", "location",
+        "condition", "condition_assessed_on", "threats", "location",
         "location_approximate", "boundary", "sensitivity", "parent", "unesco_id", "wikidata_id",
     }
 )  # fmt: skip
@@ -32,11 +37,19 @@ class EditConflict(Exception):
 
     def __init__(self, site: HeritageSite):
         last = site.history.first()
-        who = getattr(last and last.history_user, "username", None) or "someone else"
+        who = getattr(last and last.history_user, "username", None) or _("someone else")
         when = last.history_date if last else site.updated_at
         super().__init__(
-            f"{site.reference} was changed by {who} at {when:%Y-%m-%d %H:%M %Z} "
-            f"(now version {site.version}). Reload it and apply your change again."
+            _(
+                "%(site)s was changed by %(who)s at %(when)s (now version %(version)s). "
+                "Reload it and apply your change again."
+            )
+            % {
+                "site": site.reference,
+                "who": who,
+                "when": f"{when:%Y-%m-%d %H:%M %Z}",
+                "version": site.version,
+            }
         )
         self.site = site
 
@@ -44,13 +57,13 @@ class EditConflict(Exception):
 def _apply(site: HeritageSite, fields: dict) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError({name: "cannot be set here." for name in sorted(unknown)})
+        raise ValidationError({name: _("cannot be set here.") for name in sorted(unknown)})
     for name, value in fields.items():
         if name in GEOMETRY_CHECKS and value is not None:
             value = GEOMETRY_CHECKS[name](value, field=name)  # before the field would refuse it
         setattr(site, name, value)
     if site.location is None:
-        raise ValidationError({"location": "is required."})
+        raise ValidationError({"location": _("Put the site on the map.")})
 
 
 def _save(site: HeritageSite, *, by: AbstractBaseUser | None, reason: str) -> HeritageSite:

@@ -123,7 +123,7 @@ def _public_texts(site: HeritageSite) -> list[_Text]:
     included even for photos not yet public: making a photo public is not reviewed."""
     texts = [
         _Text(f"{base}_{lang}", _label(HeritageSite, f"{base}_{lang}"), lang, value)
-        for base in ("name", "description")
+        for base in ("name", "description", "dating_note")
         for lang in LANGUAGES
         if (value := getattr(site, f"{base}_{lang}", ""))
     ]
@@ -132,10 +132,6 @@ def _public_texts(site: HeritageSite) -> list[_Text]:
         for value in site.alt_names or []
         if value
     ]
-    if site.dating_note:
-        texts.append(
-            _Text("dating_note", _label(HeritageSite, "dating_note"), "", site.dating_note)
-        )
     if site.pk:
         for number, photo in enumerate(site.photos.all(), start=1):
             for lang in LANGUAGES:

@@ -14,6 +14,21 @@ SQUARE = [[70, 45], [71, 45], [71, 46], [70, 45]]
 NO_Z_M = "Z and M values are not accepted"
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    client.cookies["django_language"] = "en"  # the assertions read English (the default is kk)
+
+
+def test_the_z_and_m_refusal_is_told_in_the_readers_language(db, client):
+    client.cookies["django_language"] = "ru"
+    response = client.get(
+        reverse("api:site-list"), {"geometry": "POLYGON Z ((70 45 1,71 45 1,71 46 1,70 45 1))"}
+    )
+
+    assert response.status_code == 400
+    assert "значения Z и M не принимаются" in response.json()["errors"]["geometry"][0]
+
+
 @pytest.mark.parametrize(
     "wkt",
     [

@@ -89,7 +89,7 @@ def full_site(db):
         description_ru="Мавзолей Ходжи Ахмеда Ясави.",
         description_en="-the mausoleum; a formula-looking text",
         alt_names=["Ясауи кесенесі", "Hazrat-i Turkestan"],
-        dating_note="completed in the 1390s",
+        dating_note_en="completed in the 1390s",
         condition_assessed_on=datetime.date(2024, 5, 17),
         location_approximate=True,
         unesco_id=1103,
@@ -174,7 +174,9 @@ def test_a_staff_export_carries_every_exchange_column_and_its_values(
         assert row["description_en"] == full_site.description_en
     assert row["description_ru"] == full_site.description_ru
     assert exchange.array_parse(row["alt_names"]) == full_site.alt_names
-    assert row["dating_note"] == "completed in the 1390s"
+    assert row["dating_note_en"] == "completed in the 1390s"
+    assert not row["dating_note_kk"]
+    assert not row["dating_note_ru"]
     assert str(row["condition_assessed_on"]) == "2024-05-17"
     assert yes(row["location_approximate"])
     assert str(row["unesco_id"]) == "1103"

@@ -141,7 +141,7 @@ def awkward(db):
         description_en="@mention\ttab",
         description_ru="+plus",
         alt_names=["A; B", 'Тамғалы "C"'],
-        dating_note="\tleading tab",
+        dating_note_kk="\tleading tab",
         boundary=MultiPolygon(Polygon.from_bbox((68.27, 43.29, 68.28, 43.30)), srid=4326),
         unesco_id=1103,
         location_approximate=True,

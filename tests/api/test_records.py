@@ -37,7 +37,8 @@ def sites(db):
             description_ru='Мавзолей "Х"\nвторая строка',
             description_en="",
             alt_names=["Қожа Ахмет", 'The "old" tomb'],
-            dating_note="XIV ғ.",
+            dating_note_kk="XIV ғ.",
+            dating_note_en="14th c.",  # no ru: a ru record falls back to kk
             unesco_id=1103,
             wikidata_id="Q1054401",
             threats="erosion",
@@ -113,3 +114,19 @@ def test_an_unknown_number_is_404_json(client, sites):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("language", "note"), [("kk", "XIV ғ."), ("ru", "XIV ғ."), ("en", "14th c.")]
+)
+def test_the_dating_note_is_the_languages_with_fallback_and_each_language_its_own(
+    client, sites, language, note
+):
+    number = sites["S0"].registry_number
+    url = reverse("api:site-detail", args=[number])
+    properties = client.get(url, HTTP_ACCEPT_LANGUAGE=language).json()["properties"]
+
+    assert properties["dating_note"] == note
+    assert properties["dating_note_kk"] == "XIV ғ."
+    assert properties["dating_note_en"] == "14th c."
+    assert not properties["dating_note_ru"]

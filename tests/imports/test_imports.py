@@ -70,7 +70,7 @@ BAD_ROWS = {
     "unknown category": ({"category": "castle"}, "category", "not a valid choice"),
     "unknown typology": ({"typology": "pyramid"}, "typology", "pyramid"),
     "year not a number": ({"date_from": "circa 1400"}, "date_from", "whole year"),
-    "years out of order": ({"date_from": "1500", "date_to": "1400"}, "", "dating"),
+    "years out of order": ({"date_from": "1500", "date_to": "1400"}, "date_to", "From year"),
     "outside the officer's regions": ({"lonlat": ALMATY}, "location", "outside your regions"),
 }
 

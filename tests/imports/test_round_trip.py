@@ -27,7 +27,8 @@ SQUARE = MultiPolygon(Polygon.from_bbox((68.27, 43.29, 68.28, 43.30)), srid=4326
 # Fields a site's exchange columns carry; each must come back as it was.
 CARRIED = ["name_kk", "name_ru", "name_en", "description_kk", "description_ru", "description_en",
            "alt_names", "category", "typology", "significance", "period", "date_from", "date_to",
-           "condition", "sensitivity", "dating_note", "condition_assessed_on",
+           "condition", "sensitivity", "dating_note_kk", "dating_note_ru", "dating_note_en",
+           "condition_assessed_on",
            "location_approximate", "unesco_id", "wikidata_id"]  # fmt: skip
 
 
@@ -36,7 +37,8 @@ def full_record(**fields) -> dict:
         "name_kk": "Қожа Ахмет Ясауи кесенесі", "name_en": "Yasawi mausoleum",
         "description_kk": LONG_KK, "description_ru": "Мавзолей Ходжи Ахмеда Ясави.",
         "description_en": "-the mausoleum; a formula-looking text",
-        "alt_names": ["Ясауи кесенесі", "Hazrat; Turkestan"], "dating_note": "1390s",
+        "alt_names": ["Ясауи кесенесі", "Hazrat; Turkestan"], "dating_note_kk": "1390 ж.",
+        "dating_note_ru": "1390-е гг.", "dating_note_en": "1390s",
         "condition_assessed_on": datetime.date(2024, 5, 17), "location_approximate": True,
         "unesco_id": 1103, "wikidata_id": "Q1136549", "date_from": 1389, "date_to": 1405,
         "typology": Typology.objects.order_by("code").first(), "boundary": BOUNDARY,

@@ -87,3 +87,38 @@ def test_officer_draws_uploads_submits_reviewer_approves_public_sees_it(
     assert site.status == "published"
     assert site.photos.get().web.name in public.content()
     screenshot(public, "public-site-page")
+
+
+def test_officer_sees_plain_kazakh_errors_beside_the_period_and_the_map(
+    live_site, page, screenshot
+):
+    """Issue 14: an inverted period and no point on the map, told in Kazakh beside each field."""
+    demo_accounts_ensure()
+    base = live_site.url
+    page.context.add_cookies([{"name": "django_language", "value": "kk", "url": base}])
+
+    _login(page, base, "officer", "mura-officer-demo")
+    page.goto(f"{base}/officer/sites/new/")
+    page.fill("#id_name_kk", "Сынақ кесенесі")
+    page.select_option("#id_category", "architecture")
+    page.select_option("#id_significance", "local")
+    page.fill("#id_date_from", "1405")
+    page.fill("#id_date_to", "1389")
+    with page.expect_navigation():
+        page.click("#site-form button[type=submit]")
+
+    dating = page.locator("#id_date_to_error")
+    expect(dating).to_have_text("«Жылдан бастап» мәні «Жылға дейін» мәнінен кейін болмауы керек.")
+    expect(page.locator("#id_location_error")).to_have_text("Нысанды картада белгілеңіз.")
+    # Beside the fields: the period's message right after its input, the map's above the map.
+    assert (
+        page.locator("#id_date_to + ul#id_date_to_error, #id_date_to ~ ul#id_date_to_error").count()
+        == 1
+    )
+    error_box = page.locator("#id_location_error").bounding_box()
+    map_box = page.locator("#id_location-map").bounding_box()
+    assert 0 <= map_box["y"] - (error_box["y"] + error_box["height"]) < 120
+    assert "Constraint" not in page.content()
+    assert "No geometry" not in page.content()
+    screenshot(page, "officer-form-errors-kk")
+    assert not HeritageSite.objects.exists()

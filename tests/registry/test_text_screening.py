@@ -75,7 +75,7 @@ def test_places_near_are_measured_from_the_point_in_km(shoitobe):
         ("description_en", "Near Shoitobe village.", "Shoitobe"),
         ("description_en", "North of Shoytobe.", "Shoytobe"),
         ("name_en", "Shoitobe kurgans", "Shoitobe"),
-        ("dating_note", "dated by finds from Shoitobe", "Shoitobe"),
+        ("dating_note_en", "dated by finds from Shoitobe", "Shoitobe"),
     ],
 )
 def test_a_nearby_place_name_is_found_in_either_script_and_inflected(
@@ -136,7 +136,7 @@ def test_open_sites_are_not_screened(shoitobe):
         ("description_kk", "Батысында 2 шақырым жерде.", "Батысында 2 шақырым жерде"),
         ("description_kk", "Солтүстік-батысында 2 шақырым.", "Солтүстік-батысында 2 шақырым"),
         ("description_kk", "Өзеннен шамамен 15 км жердегі қорым.", "Өзеннен шамамен 15 км жердегі"),
-        ("dating_note", "found 1.5 km from the spring", "1.5 km from"),
+        ("dating_note_en", "found 1.5 km from the spring", "1.5 km from"),
     ],
 )  # fmt: skip
 def test_distance_and_direction_phrases_are_found_in_every_language(db, field, text, matched):

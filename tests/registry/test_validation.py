@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from registry.models import HeritageSite, RegistrySequence
 from registry.services.sites import site_create
@@ -25,6 +26,12 @@ def _fields(**geometry):
 def _many_vertices(n):
     ring = [(68.27 + 0.01 * i / n, 43.29 + (0.001 if i % 2 else 0)) for i in range(n)]
     return Polygon([(68.27, 43.28), *ring, (68.28, 43.28), (68.27, 43.28)])
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # the assertions read English
+        yield
 
 
 BAD_INPUT = [

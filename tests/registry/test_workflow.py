@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from registry.models import Designation, ProtectionZone
 from registry.selectors import site_list_public
@@ -60,7 +61,7 @@ def test_a_stale_edit_is_refused_saying_who_changed_the_site(officer, reviewer):
     site_update(site=site, expected_version=read_by_both, fields={"name_en": "First"},
                 by=reviewer, reason="typo")  # fmt: skip
 
-    with pytest.raises(EditConflict, match="changed by reviewer"):
+    with translation.override("en"), pytest.raises(EditConflict, match="changed by reviewer"):
         site_update(site=site, expected_version=read_by_both, fields={"name_en": "Second"},
                     by=officer, reason="mine")  # fmt: skip
 

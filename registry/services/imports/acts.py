@@ -15,6 +15,7 @@ Dates: ISO 8601 (2003-07-03), the dotted day-first form of Kazakh and Russian do
 import datetime
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ UNESCO_FIELDS = {"act_date": "unesco_inscribed", "criteria": "unesco_criteria"}
 ACT_FIELDS = {"scheme": "act_scheme", "act_number": "act_number", "act_date": "act_date",
               "authority": "act_authority", "criteria": "act_criteria"}  # fmt: skip
 DATE_FIELDS = ("act_date",)
+TRANSLATED = ("authority", "criteria")  # kk, ru and en fields (registry/translation.py)
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -113,6 +115,21 @@ def row_acts(row: Row) -> tuple[list[dict], list[Problem]]:
     return acts, problems
 
 
+def language_of(text: str) -> str | None:
+    """The language a text is written in, by its script (the rule of migration 0018 and of
+    the column mapping's suggestions): Kazakh-only letters kk, other Cyrillic ru, Latin en."""
+    if re.search("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]", text):
+        return "kk"
+    if re.search("[А-Яа-яЁё]", text):
+        return "ru"
+    return "en" if re.search("[A-Za-z]", text) else None
+
+
+def _untranslated(name: str) -> str:
+    base, _sep, lang = name.rpartition("_")
+    return base if base in TRANSLATED and lang in ("kk", "ru", "en") else name
+
+
 def designations_create(
     *, site: HeritageSite, acts: list[dict], by: AbstractBaseUser | None, reason: str
 ) -> list[Designation]:
@@ -120,13 +137,19 @@ def designations_create(
     Called inside the row's transaction, after `site_create`."""
     made = []
     for act in acts:
+        act = dict(act)
+        for name in TRANSLATED:  # into the column of its script, as migration 0018 did
+            if name in act:
+                value = act.pop(name)
+                act[f"{name}_{language_of(value) or settings.LANGUAGE_CODE}"] = value
         designation = Designation(site=site, **act)
         try:
             designation.full_clean()
         except ValidationError as error:
             columns = UNESCO_FIELDS if act["scheme"] == Designation.Scheme.UNESCO else ACT_FIELDS
             raise ValidationError({
-                columns.get(name, name): messages for name, messages in error.message_dict.items()
+                columns.get(_untranslated(name), name): messages
+                for name, messages in error.message_dict.items()
             }) from None  # fmt: skip
         designation._history_user = by
         designation._change_reason = reason

@@ -168,7 +168,7 @@ SYNONYMS = {
     "date_from": ("year", "date", "year_from", "from_year", "start_year", "date_start", "год",
                   "дата", "жыл", "жылы", "год_постройки"),
     "date_to": ("year_to", "to_year", "end_year", "date_end"),
-    "dating_note": ("dating", "датировка", "мерзімі"),
+    "dating_note_kk": ("dating", "датировка", "мерзімі"),
     "category": ("категория", "санат", "санаты"),
     "typology": ("type", "site_type", "тип", "типология", "түрі"),
     "significance": ("значение", "значимость", "маңызы", "level"),
