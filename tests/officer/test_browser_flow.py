@@ -109,7 +109,9 @@ def test_officer_sees_plain_kazakh_errors_beside_the_period_and_the_map(
 
     dating = page.locator("#id_date_to_error")
     expect(dating).to_have_text("«Жылдан бастап» мәні «Жылға дейін» мәнінен кейін болмауы керек.")
-    expect(page.locator("#id_location_error")).to_have_text("Нысанды картада белгілеңіз.")
+    expect(page.locator("#id_location_error")).to_have_text(
+        "Нысанды картаға белгілеңіз немесе оның бойлығы мен ендігін жазыңыз."
+    )
     # Beside the fields: the period's message right after its input, the map's above the map.
     assert (
         page.locator("#id_date_to + ul#id_date_to_error, #id_date_to ~ ul#id_date_to_error").count()

@@ -18,9 +18,9 @@ DATING = {
     "ru": "Значение «С года» не может быть позже значения «По год».",
 }
 NO_LOCATION = {
-    "en": "Put the site on the map.",
-    "kk": "Нысанды картада белгілеңіз.",
-    "ru": "Отметьте объект на карте.",
+    "en": "Put the site on the map, or type its longitude and latitude.",
+    "kk": "Нысанды картаға белгілеңіз немесе оның бойлығы мен ендігін жазыңыз.",
+    "ru": "Отметьте объект на карте или введите его долготу и широту.",
 }
 VALIDITY = {
     "en": "“Valid from” must not be later than “Valid to”.",
