@@ -112,14 +112,17 @@ def test_officer_sees_plain_kazakh_errors_beside_the_period_and_the_map(
     expect(page.locator("#id_location_error")).to_have_text(
         "Нысанды картаға белгілеңіз немесе оның бойлығы мен ендігін жазыңыз."
     )
-    # Beside the fields: the period's message right after its input, the map's above the map.
+    # Beside the fields: the period's message right after its input, the location's right above
+    # its inputs (the typed coordinates, then the map).
     assert (
         page.locator("#id_date_to + ul#id_date_to_error, #id_date_to ~ ul#id_date_to_error").count()
         == 1
     )
     error_box = page.locator("#id_location_error").bounding_box()
+    inputs_box = page.locator("#typed-coordinates").bounding_box()
     map_box = page.locator("#id_location-map").bounding_box()
-    assert 0 <= map_box["y"] - (error_box["y"] + error_box["height"]) < 120
+    assert 0 <= inputs_box["y"] - (error_box["y"] + error_box["height"]) < 120
+    assert inputs_box["y"] < map_box["y"]
     assert "Constraint" not in page.content()
     assert "No geometry" not in page.content()
     screenshot(page, "officer-form-errors-kk")
