@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
@@ -47,7 +48,7 @@ class EditConflict(Exception):
             % {
                 "site": site.reference,
                 "who": who,
-                "when": f"{when:%Y-%m-%d %H:%M %Z}",
+                "when": f"{timezone.localtime(when):%Y-%m-%d %H:%M %Z}",
                 "version": site.version,
             }
         )

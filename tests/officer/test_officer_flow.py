@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from registry.models import ChangeRequest, HeritageSite, ProtectionZone
 from registry.selectors import site_list_public
@@ -80,6 +81,9 @@ def test_the_second_of_two_concurrent_edits_is_refused_naming_the_first(people):
     assert saved.status_code == 302
     assert refused.status_code == 200
     assert "was changed by aigerim" in refused.content.decode()
+    # When, in the registry's time zone (Asia/Almaty, +05), not UTC.
+    when = timezone.localtime(site.history.first().history_date)
+    assert f"at {when:%Y-%m-%d %H:%M} +05" in refused.content.decode()
     assert "Yasawi (second)" in refused.content.decode()  # the refused input is not lost
     assert "Reload the current version" in refused.content.decode()
     site.refresh_from_db()
