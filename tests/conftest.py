@@ -146,9 +146,9 @@ def screenshot():
     this fixture is marked `screenshots`: scripts/screenshots runs those)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def save(page, name: str) -> Path:
+    def save(page, name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=path, full_page=True)
+        page.screenshot(path=path, full_page=full_page)
         return path
 
     return save

@@ -2,8 +2,6 @@
 by keyboard, back to the map's previous view, and the print layout."""
 
 import io
-import shutil
-from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -20,7 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 YASAWI = (68.27105556, 43.29769444)
 HIDDEN = (68.36313, 43.21188)  # an S2 neighbour's exact point; its cell's centre: 68.35, 43.25
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _jpeg(colour: str) -> SimpleUploadedFile:
@@ -65,12 +62,9 @@ def device(request, browser, live_site):
 
 
 def _save(screenshot, page, name: str, *, full_page: bool = True) -> None:
-    """Into var/screenshots (as every browser test) and docs/screenshots."""
-    DOCS.mkdir(parents=True, exist_ok=True)
-    if full_page:
-        shutil.copy(screenshot(page, name), DOCS / f"{name}.png")
-    else:  # what the visitor sees: a modal viewer covers the viewport, not the whole page
-        page.screenshot(path=DOCS / f"{name}.png")
+    """Through the screenshot fixture (docs/screenshots under scripts/screenshots); a modal
+    viewer covers the viewport, not the whole page, so it is taken as the visitor sees it."""
+    screenshot(page, name, full_page=full_page)
 
 
 def _focused(page) -> str:
