@@ -8,6 +8,7 @@ import json
 import re
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import Envelope
 from django.core.cache import caches
 from django.db import connections, router
 from django.db.models import CharField, F, Func, QuerySet, Subquery, Value
@@ -100,9 +101,12 @@ def _map_text() -> dict:
     suggestions (at most SUGGESTIONS) in its plural form for every possible number."""
     return {
         "outlines": _("Regions and districts (offline)"),
-        "noResults": _("No site found."),
+        "noResults": _("No place or site found."),
         "results": {
-            str(n): ngettext("%(count)s site found.", "%(count)s sites found.", n) % {"count": n}
+            str(n): ngettext(
+                "%(count)s place or site found.", "%(count)s places or sites found.", n
+            )
+            % {"count": n}
             for n in range(1, SUGGESTIONS + 1)
         },
         "photoBy": _("Photo: %(author)s, %(licence)s"),
@@ -117,6 +121,13 @@ def home(request):
     """The full-page map. Its filter form is parsed as the tiles parse their filters."""
     form = MapFilterForm(request.GET)
     form.is_valid()  # an invalid permalink shows the map unfiltered, with the form's errors
+    regions = list(
+        area_list_public()
+        .filter(level=1)
+        .annotate(box=Envelope("geom"))
+        .defer("geom")
+        .order_by("name")
+    )
     config = {
         "tiles": reverse("maps:tile", args=[0, 0, 0]).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
         "version": public_map_version(),
@@ -125,8 +136,10 @@ def home(request):
         "suggest": reverse("maps:suggest"),
         "inView": reverse("maps:sites-in-view"),
         "osm": osm_layers(),
+        "check": reverse("maps:filters-check"),
+        # Where the map goes for a chosen region, or for a withheld site (region only).
+        "regions": {r.code: [round(v, 3) for v in r.box.extent] for r in regions},
     }
-    regions = area_list_public().filter(level=1).order_by("name")
     context = {
         "form": form,
         "config": config,
@@ -140,6 +153,19 @@ def home(request):
         },  # base layers are added by maps/static/maps/map.js
     }
     return render(request, "maps/home.html", context)
+
+
+@require_GET
+def filters_check(request):
+    """Whether the map's filters can be applied, before the page asks its tiles and list
+    for them: 200 and nothing when they can, else the 400 naming each bad filter by the
+    name it was given (`year_from`), which the page shows beside that field. It reads no
+    site: the map's codes are known to the parser's cache."""
+    try:
+        map_query(request.GET)
+    except QueryError as exc:
+        return _bad_request(exc.errors)
+    return JsonResponse({})
 
 
 def _tile_key(z: int, x: int, y: int, query: SiteQuery) -> str:
@@ -272,9 +298,14 @@ def site_panel(request, number: str):
     site = site_list_public().select_related("region").filter(registry_number=number).first()
     if site is None:
         raise Http404("No such published site.")
+    point = site.public_location  # the public point (a cell's centre for S1/S2); S3: none
     return JsonResponse(
         {
             "ref": site.registry_number,
+            "lon": round(point.x, 5) if point else None,
+            "lat": round(point.y, 5) if point else None,
+            "cell": site.sensitivity in GENERALISED,
+            "region_code": site.region.code,
             "name": site.name,
             "category": site.get_category_display(),
             "significance": site.get_significance_display(),
@@ -316,7 +347,11 @@ def _place_suggestions(text: str) -> tuple[list[dict], list[dict]]:
     language = get_language()[:2]
     places = place_list_public().select_related("region").defer("region__geom")
     close, loose = [], []
-    for place in places_nearest(places, text)[:PLACE_SUGGESTIONS]:
+    found = list(places_nearest(places, text)[:PLACE_SUGGESTIONS])
+    # A typo of a name is close only when no name is the text or starts with it: "Taraz"
+    # wants the city, not also the village of Taras one letter away.
+    best = min((place.closeness for place in found), default=3)
+    for place in found:
         own = getattr(place, f"name_{language}", "") or place.name
         item = {
             "type": "place",
@@ -327,7 +362,7 @@ def _place_suggestions(text: str) -> tuple[list[dict], list[dict]]:
             "lat": round(place.point.y, 5),
             "zoom": PLACE_ZOOM.get(place.kind, 13),
         }
-        (close if place.closeness < 3 else loose).append(item)
+        (close if place.closeness < 2 or place.closeness == best < 3 else loose).append(item)
     return close, loose
 
 

@@ -69,6 +69,13 @@
     else history.replaceState({mura: true}, "", url);
   };
 
+  // The map moved by `move` as one new history entry (a move alone only replaces the entry).
+  M.moveTo = function (move) {
+    current.restoring = true;
+    try { move(); } finally { current.restoring = false; }
+    M.remember(true);
+  };
+
   function applyView() {
     var params = new URLSearchParams(location.search);
     var z = parseInt(params.get("z"), 10), lat = parseFloat(params.get("lat")),
@@ -88,6 +95,27 @@
   }
 
   /* ---- layers ---- */
+
+  // The circles of the "cells" layer stand for many sites: each carries its number (the
+  // legend says they count sites), an SVG text drawn over it that takes no pointer events.
+  var lang = document.documentElement.lang || undefined;
+  var plain = new Intl.NumberFormat(lang), compact = new Intl.NumberFormat(lang, {notation: "compact"});
+  var CountedTile = L.SVG.Tile.extend({
+    _addPath: function (layer) {
+      L.SVG.Tile.prototype._addPath.call(this, layer);
+      var p = layer.properties;
+      if (!p || p.ref || typeof p.count !== "number" || !layer._point) return;
+      var label = L.SVG.create("text");
+      label.setAttribute("class", "cell-count");
+      label.setAttribute("x", layer._point.x);
+      label.setAttribute("y", layer._point.y);
+      label.setAttribute("text-anchor", "middle");
+      label.setAttribute("dominant-baseline", "central");
+      label.setAttribute("data-count", p.count);
+      label.textContent = (p.count < 10000 ? plain : compact).format(p.count);
+      this._rootGroup.appendChild(label);
+    }
+  });
 
   function cellStyle(properties) {
     var radius = Math.min(22, 5 + Math.log(properties.count + 1) * 2.4);
@@ -136,7 +164,7 @@
     grid = M.grid = L.vectorGrid.protobuf(M.tileUrl(), {
       // SVG: clicks reach features as DOM events (VectorGrid 1.3's canvas hit-testing does
       // not work with Leaflet 1.9).
-      rendererFactory: L.svg.tile,
+      rendererFactory: function (coords, size, options) { return new CountedTile(coords, size, options); },
       interactive: true,
       maxNativeZoom: 18,
       vectorTileLayerStyles: {cells: cellStyle, sites: siteStyle},

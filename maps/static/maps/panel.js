@@ -40,24 +40,58 @@
       }
       panel.hidden = false;
       panel.focus();
+      markSite(site);
       if (push !== false) M.remember(true);
-      keepClearOfPanel(at);  // after: its move is kept in the entry just made
+      // After: its move is kept in the entry just made. A withheld site has no point: the
+      // map goes to its region (its only public place) when the user chose it.
+      if (site.lat === null && push !== false) showRegion(site.region_code);
+      else keepClearOfPanel(at);
     }).catch(function () { M.closePanel(false); });
   };
 
   // The panel covers the map's lower half on a phone, its right side on a desktop: a site
   // under it is brought into the part of the map it leaves uncovered.
-  function keepClearOfPanel(latlng) {
-    if (!latlng) return;
+  function covered() {
     var box = M.map.getContainer().getBoundingClientRect();
     var cover = panel.getBoundingClientRect(), margin = 24;
     var below = cover.top - box.top > margin;  // a phone's panel: along the bottom
-    var covered = below ? [0, box.bottom - cover.top + margin] : [box.right - cover.left + margin, 0];
-    M.map.panInside(latlng, {paddingBottomRight: covered, animate: false});
+    return below ? [0, box.bottom - cover.top + margin] : [box.right - cover.left + margin, 0];
+  }
+
+  function keepClearOfPanel(latlng) {
+    if (!latlng) return;
+    M.map.panInside(latlng, {paddingBottomRight: covered(), animate: false});
+  }
+
+  // A region (its code) fitted into the part of the map the panel leaves uncovered.
+  function showRegion(code) {
+    var box = config.regions[code];
+    if (!box) return;
+    M.map.fitBounds([[box[1], box[0]], [box[3], box[2]]],
+      {paddingBottomRight: panel.hidden ? [0, 0] : covered(), animate: false});
+  }
+  M.showRegion = showRegion;
+
+  // The chosen site ringed on the map, at its public point (a generalised site's cell
+  // centre, as its square is drawn; a withheld site has none and is not marked).
+  var mark = null;
+  function markSite(site) {
+    unmark();
+    if (site.lat === null || site.lon === null) return;
+    if (!M.map.getPane("selection")) M.map.createPane("selection").style.zIndex = 450;
+    mark = L.circleMarker([site.lat, site.lon], {
+      pane: "selection", interactive: false, radius: site.cell ? 16 : 11, weight: 3,
+      color: "#f0a500", fill: false, className: "selected-site"
+    }).addTo(M.map);
+  }
+  function unmark() {
+    if (mark) M.map.removeLayer(mark);
+    mark = null;
   }
 
   M.closePanel = function (push) {
     panel.hidden = true;
+    unmark();
     var was = current.site;
     current.site = null;
     if (was && push !== false) M.remember(true);

@@ -1,5 +1,6 @@
 /* Search with suggestions (part of the public map, see map.js): a combobox whose options
- * are the sites the server suggests (maps/views.py `suggest`). */
+ * are the places and sites the server suggests (maps/views.py `suggest`). A place moves the
+ * map to it; a site opens its panel too. */
 (function () {
   "use strict";
   var M = window.Mura, text = M.text, config = M.config;
@@ -18,7 +19,9 @@
       li.id = "suggestion-" + i;
       li.setAttribute("role", "option");
       li.appendChild(M.textSpan("suggestion-name", item.name));
-      li.appendChild(M.textSpan("suggestion-where", item.region + " · " + item.ref));
+      li.className = "suggestion-" + item.type;
+      var where = item.type === "place" ? [item.category, item.region] : [item.region, item.ref];
+      li.appendChild(M.textSpan("suggestion-where", where.filter(Boolean).join(" · ")));
       li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
       list.appendChild(li);
     });
@@ -41,6 +44,12 @@
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.value = item.name;
+    if (item.type === "place") {
+      M.closePanel(false);
+      M.moveTo(function () { M.map.setView([item.lat, item.lon], item.zoom, {animate: false}); });
+      status.textContent = "";
+      return;
+    }
     var at = item.lat !== null ? L.latLng(item.lat, item.lon) : null;
     if (at) M.map.setView(at, item.cell ? 13 : 16, {animate: false});
     else status.textContent = text.withheld;
