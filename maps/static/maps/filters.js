@@ -120,15 +120,23 @@
     return push;
   }
 
+  // Another field typed in before the last one was applied: what was typed is applied now.
+  function flushEdit() {
+    var pending = editing.timer !== null && editing.name !== null;
+    var push = endEdit();
+    if (pending) commit(push);
+  }
+
   // Typing: the first pause of an edit adds its entry, later ones replace it.
   filterForm.addEventListener("input", function (e) {
     if (e.target.type !== "number") return;
-    if (editing.name !== e.target.name) endEdit();
+    if (editing.name !== e.target.name) flushEdit();
     editing.name = e.target.name;
     clearTimeout(editing.timer);
     editing.timer = setTimeout(function () {
       var push = !editing.pushed;
       editing.pushed = true;
+      editing.timer = null;
       commit(push);
     }, TYPING_DELAY);
   });
