@@ -20,7 +20,7 @@ REQUESTS = SAVED["requests"]
 _connection = None
 
 
-def _rows(sql: str, params: list) -> list[tuple]:
+def _connect() -> psycopg.Connection:
     global _connection
     if _connection is None:
         _connection = psycopg.connect(
@@ -29,13 +29,29 @@ def _rows(sql: str, params: list) -> list[tuple]:
             cursor_factory=psycopg.ClientCursor,
             options=SAVED["options"],
         )
-    with _connection.cursor() as cursor:
+    return _connection
+
+
+def _rows(sql: str, params: list) -> list[tuple] | None:
+    """The rows of one statement; None for one that returns none (a SET)."""
+    with _connect().cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cursor.fetchall() if cursor.description is not None else None
+
+
+def _results(statements: list[dict]) -> list[list[tuple]]:
+    # A SET LOCAL (the text search's KNN-only page, registry/features.py) holds only inside a
+    # transaction: Mura opens one for it (BEGIN and COMMIT, not recorded), so does this app.
+    if any(s["sql"].lstrip().upper().startswith("SET LOCAL") for s in statements):
+        with _connect().transaction():
+            results = [_rows(s["sql"], s["params"]) for s in statements]
+    else:
+        results = [_rows(s["sql"], s["params"]) for s in statements]
+    return [rows for rows in results if rows is not None]
 
 
 def _body(request: dict) -> bytes:
-    results = [_rows(s["sql"], s["params"]) for s in request["statements"]]
+    results = _results(request["statements"])
     kind, limit = request["kind"], request["limit"]
     if kind == "rows":
         return json.dumps(results, default=str).encode()

@@ -118,7 +118,7 @@ def scope_for(request: HttpRequest) -> str | None:
         return "login"
     if path.startswith(("/api/v1/", "/officer/", "/admin/", "/static/")):
         return None  # the API throttles per role itself; staff pages need a login
-    if path.startswith("/maps/tiles/"):
+    if path.startswith(("/maps/tiles/", "/maps/base/")):  # a view asks for dozens at once
         return "tiles"
     if path.startswith("/maps/"):
         return "map"  # in-view lists, suggestions, the click panel, outlines

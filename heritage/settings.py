@@ -354,19 +354,24 @@ CACHES = {
     },
 }
 
+# Web base maps offered beside Mura's own (maps/basemap.py), as (name, URL, Leaflet options):
+# drawn, so asked for, only when a visitor picks one in a map's layer switcher. An empty
+# MURA_OSM_TILES offers none.
+MURA_WEB_TILES = [
+    ("OpenStreetMap", url, {"attribution": "&copy; OpenStreetMap contributors", "maxZoom": 19})
+    for url in [env("MURA_OSM_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")]
+    if url
+]
+
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (48.0, 67.0),
     "DEFAULT_ZOOM": 5,
     "MIN_ZOOM": 3,
     "MAX_ZOOM": 18,
     "SPATIAL_EXTENT": MURA_EXTENT,
-    "TILES": [
-        (
-            "OpenStreetMap",
-            env("MURA_OSM_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-            {"attribution": "&copy; OpenStreetMap contributors", "maxZoom": 19},
-        )
-    ],
+    # None: every map, officers' widgets included, draws Mura's own base map first
+    # (maps/static/maps/basemap.js), with MURA_WEB_TILES in its layer switcher.
+    "TILES": [],
 }
 
 
@@ -387,7 +392,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:", *(tile_origin(t[1]) for t in LEAFLET_CONFIG["TILES"])],
+    "img-src": [CSP.SELF, "data:", "blob:", *(tile_origin(t[1]) for t in MURA_WEB_TILES)],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "worker-src": [CSP.SELF, "blob:"],
@@ -424,11 +429,19 @@ REST_FRAMEWORK = {
         "export_staff": env("MURA_EXPORT_RATE_STAFF", "120/hour"),
     },
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.api.schema.MuraAutoSchema",  # public: security []
 }
+# The terms the public data (exports, API, OGC API) is offered on, shown on the "Data & API"
+# page (maps/templates/maps/data.html); photos carry their own licences.
+MURA_DATA_LICENCE = env("MURA_DATA_LICENCE", "CC BY 4.0")
+MURA_DATA_LICENCE_URL = env("MURA_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mura API",
-    "DESCRIPTION": "The heritage registry of Kazakhstan: sites, designations, zones, regions.",
+    "DESCRIPTION": "The heritage registry of Kazakhstan: sites, designations, zones, regions. "
+    "Every read is open to anyone without a login (the public projection: sensitive sites at a "
+    "generalised point); a token (`Authorization: Token ...`) gives a grant's holder full "
+    "records and a higher rate.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,16 +1,16 @@
-"""Public site pages by registry number, and the sitemap of them."""
+"""Public site pages by registry number, the sitemap of them, and the "Data & API" page."""
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.serializers import serialize
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from maps.text import GENERALISATION, dating_text, og_locale
 from maps.tiles import HALF_CELL
-from maps.views import leaflet_text, osm_layers
+from maps.views import leaflet_text
 from registry.models.sites import PublicSite
 from registry.selectors import (
     area_list_public,
@@ -50,9 +50,6 @@ def _site_map(site: PublicSite) -> dict | None:
         "lon": point.x,
         "lat": point.y,
         "half": HALF_CELL.get(site.sensitivity, 0),
-        "areas": reverse("maps:areas", args=[1]),
-        "outlinesName": _("Regions and districts (offline)"),
-        "osm": osm_layers(),
     }
 
 
@@ -115,3 +112,28 @@ class SiteSitemap(Sitemap):
 
     def lastmod(self, item):
         return item[1]
+
+
+@require_GET
+def data(request):
+    """ "Data & API": how to take the registry's public data away (downloads, the REST API,
+    OGC API – Features in QGIS), on what terms, and how to credit it."""
+    api = request.build_absolute_uri(reverse("api:site-list"))
+    context = {
+        "ogc_url": request.build_absolute_uri(reverse("ogc:landing")),
+        "api_example": f"{api}?region=KZ19&category=archaeology",
+        "exports": [
+            (label, reverse("api:site-export", args=[fmt]))
+            for fmt, label in (
+                ("csv", "CSV"),
+                ("geojson", "GeoJSON"),
+                ("gpkg", "GeoPackage"),
+                ("shp.zip", "Shapefile (zip)"),
+            )
+        ],
+        "licence": settings.MURA_DATA_LICENCE,
+        "licence_url": settings.MURA_DATA_LICENCE_URL,
+        "home_url": request.build_absolute_uri(reverse("maps:home")),
+        "og_locale": og_locale(),
+    }
+    return render(request, "maps/data.html", context)

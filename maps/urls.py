@@ -1,19 +1,25 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from maps import pages, views
+from maps import basemap, pages, views
 
 app_name = "maps"
 sitemaps = {"sites": pages.SiteSitemap}
 urlpatterns = [
     path("", views.home, name="home"),
     path("maps/tiles/<int:z>/<int:x>/<int:y>.pbf", views.tile, name="tile"),
+    path(
+        "maps/base/<str:language>/<int:z>/<int:x>/<int:y>.json",
+        basemap.base_tile_view,
+        name="base-tile",
+    ),
     path("maps/areas/<int:level>.geojson", views.areas, name="areas"),
     path("maps/sites/in-view.json", views.sites_in_view, name="sites-in-view"),
     path("maps/sites/<str:number>.json", views.site_panel, name="site-panel"),
     path("maps/suggest/", views.suggest, name="suggest"),
     path("maps/filters.json", views.filters_check, name="filters-check"),
     path("sites/<str:number>/", pages.site_detail, name="site-detail"),
+    path("data/", pages.data, name="data"),
     path(
         "sitemap.xml",
         sitemap_views.index,

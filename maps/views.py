@@ -76,11 +76,11 @@ def _bad_request(errors: dict[str, list[str]]) -> JsonResponse:
 
 
 def osm_layers() -> list[dict]:
-    """The web base maps of settings.LEAFLET_CONFIG (OpenStreetMap), offered beside the
-    offline outlines; the map never needs them."""
+    """The web base maps of settings.MURA_WEB_TILES (OpenStreetMap), offered beside Mura's
+    own base map (maps/basemap.py); no map needs them."""
     return [
         {"name": name, "url": url, "options": options}
-        for name, url, options in settings.LEAFLET_CONFIG.get("TILES", [])
+        for name, url, options in settings.MURA_WEB_TILES
     ]
 
 

@@ -2,8 +2,9 @@
 registry numbers, regions, history and the public projection stay the registry's to set."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
+from leaflet.admin import LeafletGeoAdminMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +24,14 @@ from registry.models import (
 from registry.services.areas import areas_for_location
 from registry.services.imports.mapping import MappingError, mapping_check
 from registry.services.sites import EDITABLE_FIELDS, site_create, site_update
+
+
+class WebMapMixin(LeafletGeoAdminMixin):
+    """The admin's maps draw the web base map (settings.MURA_WEB_TILES), as before: the admin
+    pages do not load Mura's own (maps/static/maps/basemap.js), which settings.LEAFLET_CONFIG
+    leaves every other map to draw."""
+
+    settings_overrides = {"TILES": settings.MURA_WEB_TILES}
 
 
 class HeritageSiteForm(forms.ModelForm):
@@ -65,7 +74,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(HeritageSite)
-class HeritageSiteAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+class HeritageSiteAdmin(WebMapMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = HeritageSiteForm
     list_display = ["reference", "name", "category", "significance", "sensitivity"]
     list_display += ["status", "region"]
@@ -94,7 +103,7 @@ class HeritageSiteAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryAdm
         obj.pk, obj.draft_reference, obj.version = saved.pk, saved.draft_reference, saved.version
 
 
-class ZoneInline(LeafletGeoAdminMixin, admin.StackedInline):
+class ZoneInline(WebMapMixin, admin.StackedInline):
     model = ProtectionZone
     extra = 0
     readonly_fields = ["area_ha"]
@@ -109,7 +118,7 @@ class DesignationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProtectionZone)
-class ProtectionZoneAdmin(LeafletGeoAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+class ProtectionZoneAdmin(WebMapMixin, TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["designation", "kind", "area_ha"]
     readonly_fields = ["area_ha"]
     raw_id_fields = ["designation"]
@@ -128,7 +137,7 @@ class SitePhotoAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(AdminArea)
-class AdminAreaAdmin(TranslationAdmin, LeafletGeoAdmin):
+class AdminAreaAdmin(WebMapMixin, TranslationAdmin):
     list_display = ["code", "name", "level", "iso_3166_2", "registry_prefix", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "kato", "name_kk", "name_ru", "name_en"]

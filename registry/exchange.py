@@ -99,6 +99,14 @@ COLUMNS: tuple[Column, ...] = (
 )
 # fmt: on
 COMPUTED = ("location_generalisation", "geometry_withheld")
+# CSV only: beside each of these codes, its label in the request's language (`category` then
+# `category_label`), for a person reading the file. Labels are Mura's words, never read back:
+# the importer passes them over (the code is what it reads), so an edited label changes nothing.
+LABELLED = (
+    "category", "typology", "significance", "period", "condition", "sensitivity", "region",
+    "district", "status",
+)  # fmt: skip
+LABEL_SUFFIX = "_label"
 # The point: lon/lat (CSV; the other formats carry it as their geometry), or wkt with srid.
 GEOMETRY_NAMES = ("lon", "lat", "wkt", "srid")
 # A GeoJSON feature's "id" (the registry number, else the draft reference), which GDAL reads
@@ -118,6 +126,20 @@ def columns_for(*, exact: bool, staff: bool = False) -> list[Column]:
     return [c for c in COLUMNS if c.access <= access]
 
 
+def label_name(name: str) -> str:
+    return name + LABEL_SUFFIX
+
+
+def csv_names(columns: list[Column]) -> list[str]:
+    """A CSV's column names: each column, a labelled one followed by its label column."""
+    names = []
+    for c in columns:
+        names.append(c.name)
+        if c.name in LABELLED:
+            names.append(label_name(c.name))
+    return names
+
+
 def column(name: str) -> Column:
     return next(c for c in COLUMNS if c.name == name)
 
@@ -134,9 +156,10 @@ def import_names() -> dict[str, str]:
 
 
 def derived_names() -> set[str]:
-    """Names of columns Mura computes: a file may carry them (its own exports do), the importer
-    passes over them without a note."""
-    return {n.lower() for c in COLUMNS if c.on_import == DERIVED for n in (c.name, c.short)}
+    """Names of columns Mura computes (CSV's labels too): a file may carry them (its own exports
+    do), the importer passes over them without a note."""
+    derived = {n.lower() for c in COLUMNS if c.on_import == DERIVED for n in (c.name, c.short)}
+    return derived | {label_name(name) for name in LABELLED}
 
 
 def known_names() -> set[str]:

@@ -1,12 +1,13 @@
 """Officer forms. They validate input; the services (registry/services/) do the writing."""
 
 from django.contrib.gis import forms
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
+from registry.coordinates import angle
 from registry.geojson import geometry_from_form
 from registry.geometry import clean_area, clean_point
 from registry.models import Designation, HeritageSite, ProtectionZone, SitePhoto
@@ -21,6 +22,9 @@ SITE_FIELDS = [
 ]  # fmt: skip
 
 
+AXES = {"lon": "longitude", "lat": "latitude"}  # the typed coordinates' form fields
+
+
 def _checked(check, value, field: str):
     """The registry's geometry check, its error reported on the form field."""
     if value is None:
@@ -32,7 +36,12 @@ def _checked(check, value, field: str):
 
 
 class MapWidget(LeafletWidget):
-    """Redraws a refused value with the same bounded reader (GDAL's would recurse or fail)."""
+    """Redraws a refused value with the same bounded reader (GDAL's would recurse or fail).
+    `target_map`: another field's name, whose map this one is drawn on (django-leaflet)."""
+
+    def __init__(self, *args, target_map: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target_map = target_map
 
     def deserialize(self, value):
         try:
@@ -91,6 +100,17 @@ class SiteForm(forms.ModelForm):
         label=_("Why this change"), required=False, max_length=500,
         help_text=_("Kept in the site's history."),
     )  # fmt: skip
+    # Typed coordinates (registry/coordinates.py) put the point where they say, instead of
+    # the one drawn; registry/static/registry/coordinates.js moves the map's point as they
+    # are typed.
+    longitude = forms.CharField(
+        label=_("Longitude (E)"), required=False, max_length=60,
+        help_text=_("Decimal degrees or degrees, minutes, seconds: 68.2711 or 68°16′15.8″ E"),
+    )  # fmt: skip
+    latitude = forms.CharField(
+        label=_("Latitude (N)"), required=False, max_length=60,
+        help_text=_("Decimal degrees or degrees, minutes, seconds: 43.2977 or 43°17′51.7″ N"),
+    )  # fmt: skip
 
     class Meta:
         model = HeritageSite
@@ -98,7 +118,8 @@ class SiteForm(forms.ModelForm):
         field_classes = {"location": CheckedPointField, "boundary": CheckedMultiPolygonField}
         widgets = {
             "location": MapWidget(),
-            "boundary": MapWidget(),
+            # One map holds the point and the boundary (django-leaflet's target_map).
+            "boundary": MapWidget(target_map="location"),
             **{
                 f"description_{lang}": forms.Textarea(attrs={"rows": 3})
                 for lang in ["kk", "ru", "en"]
@@ -113,15 +134,48 @@ class SiteForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["name_kk"].required = True
+        # Drawn or typed: clean() asks for one of them.
+        self.fields["location"].required = False
+        self.typed_location = False
 
     def clean_location(self):
         return _checked(clean_point, self.cleaned_data.get("location"), "location")
+
+    def _typed_point(self, cleaned: dict) -> Point | None:
+        texts = {axis: cleaned.get(name, "").strip() for axis, name in AXES.items()}
+        if not any(texts.values()):
+            return None
+        values = {}
+        for axis, name in AXES.items():
+            if not texts[axis]:
+                self.add_error(name, _("Type the longitude and the latitude, or neither."))
+                continue
+            try:
+                values[axis] = angle(texts[axis], axis)
+            except ValidationError as error:
+                self.add_error(name, error)
+        if len(values) < len(AXES):
+            return None
+        point = Point(values["lon"], values["lat"], srid=4326)
+        try:
+            return clean_point(point, field="location")
+        except ValidationError as error:
+            self.add_error("location", error.message_dict["location"])
+            return None
 
     def clean_boundary(self):
         return _checked(clean_area, self.cleaned_data.get("boundary"), "boundary")
 
     def clean(self):
         cleaned = super().clean()
+        if (typed := self._typed_point(cleaned)) is not None:
+            cleaned["location"], self.typed_location = typed, True
+        elif cleaned.get("location") is None and not any(
+            self.has_error(name) for name in ("location", *AXES.values())
+        ):
+            self.add_error(
+                "location", _("Put the site on the map, or type its longitude and latitude.")
+            )
         location = cleaned.get("location")
         if location is not None and not self.has_error("location"):
             try:
@@ -139,6 +193,8 @@ class SiteForm(forms.ModelForm):
 
     def site_fields(self, *, changed_only: bool) -> dict:
         names = self.changed_data if changed_only else SITE_FIELDS
+        if self.typed_location and "location" not in names:
+            names = [*names, "location"]
         return {name: self.cleaned_data[name] for name in names if name in SITE_FIELDS}
 
 
@@ -218,7 +274,15 @@ class PhotoUploadForm(forms.Form):
         label=_("date taken"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     licence = forms.ChoiceField(label=_("licence"), choices=SitePhoto.Licence.choices)
-    is_public = forms.BooleanField(label=_("public"), required=False)
+    is_public = forms.BooleanField(
+        label=_("public"),
+        required=False,
+        help_text=_(
+            "Shown to everyone on the site's public page once the site is published, as a copy "
+            "with no location or camera data. Leave unticked for photos only staff should see "
+            "(e.g. one that shows where a sensitive site is)."
+        ),
+    )
     is_primary = forms.BooleanField(label=_("primary (the first photo)"), required=False)
 
     def clean_photos(self):

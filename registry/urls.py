@@ -22,6 +22,7 @@ urlpatterns = [
     path("sites/<str:number>/photos/", records.photos, name="site-photos"),
     path("sites/<str:number>/photos/order/", records.photos_order, name="site-photos-order"),
     path("photos/<int:pk>/original/", records.photo_original, name="photo-original"),
+    path("photos/<int:pk>/<str:size>/", records.photo_preview, name="photo-preview"),
     path("acts/<int:pk>/document/", records.designation_document, name="act-document"),
     path("review/", review.queue, name="review-queue"),
     path("review/sites/<str:number>/", review.review_site, name="review-site"),

@@ -9,9 +9,9 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from playwright.sync_api import sync_playwright
 
-from registry.models import AdminArea, Place
+from registry.models import AdminArea, BaseFeature, Place
 from registry.services.demo import demo_accounts_ensure
-from registry.services.places import places_load
+from registry.services.places import base_features_load, places_load
 from registry.services.regions import regions_load
 from tests.dbtemplate import template_ensure
 from tests.scheduling import GroupScheduling, group_of
@@ -63,7 +63,12 @@ def reviewer(users):
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+# Where `screenshot` saves: var/screenshots, or MURA_SCREENSHOTS (scripts/screenshots sets it
+# to docs/screenshots, the pictures the README shows).
+SCREENSHOTS = Path(
+    os.environ.get("MURA_SCREENSHOTS")
+    or Path(__file__).resolve().parent.parent / "var" / "screenshots"
+)
 
 
 def _empties_the_database(item) -> bool:
@@ -80,6 +85,8 @@ def pytest_collection_modifyitems(items):
     out first (tests/scheduling.py), must therefore leave the database alone."""
     items.sort(key=_empties_the_database)
     for item in items:
+        if "screenshot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.screenshots)
         if group_of(item.nodeid) and _empties_the_database(item):
             raise pytest.UsageError(
                 f"{item.nodeid}: a grouped test (tests/scheduling.py) must not empty the database"
@@ -95,14 +102,17 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def _baseline_ensure() -> None:
-    """Put back what the data migrations made (typologies, role groups, regions, places): a live
-    or transactional test empties every table when it ends."""
+    """Put back what the data migrations made (typologies, role groups, regions, places, the
+    base map's countries and water): a live or transactional test empties every table when
+    it ends."""
     for migration in ("0003_typologies", "0007_role_groups"):
         import_module(f"registry.migrations.{migration}").add(django_apps, None)
     if not AdminArea.objects.exists():
         regions_load()
     if not Place.objects.exists():
         places_load()
+    if not BaseFeature.objects.exists():
+        base_features_load()
 
 
 @pytest.fixture
@@ -132,7 +142,8 @@ def page(browser):
 
 @pytest.fixture
 def screenshot():
-    """`screenshot(page, "officer-form")` saves var/screenshots/officer-form.png."""
+    """`screenshot(page, "officer-form")` saves officer-form.png in SCREENSHOTS (a test using
+    this fixture is marked `screenshots`: scripts/screenshots runs those)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def save(page, name: str) -> Path:

@@ -113,6 +113,7 @@ def test_ipv6_clients_are_counted_per_64(client, db, rates):
     ("scope", "path", "content_type"),
     [
         ("tiles", "/maps/tiles/6/44/23.pbf", None),
+        ("tiles", "/maps/base/en/6/44/23.json", "text/plain"),
         ("map", "/maps/suggest/?q=otrar", "text/plain"),
         ("map", "/maps/sites/in-view.json?bbox=68,42,69,43", "text/plain"),
         ("pages", "/sites/KZ-NONE-000001/", "text/plain"),

@@ -1,13 +1,11 @@
 """GET /api/v1/exports/sites.<geojson|csv|gpkg|shp.zip>: the list's filters, every row."""
 
 import logging
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -17,21 +15,10 @@ from registry.api.base import ERROR, ERRORS, ApiView
 from registry.api.params import openapi_parameters
 from registry.api.throttles import ExportRateThrottle, RoleRateThrottle
 from registry.errors import error_response
-from registry.query import (
-    BBOX,
-    CODES,
-    INT,
-    LOOKUP,
-    NUMBER,
-    POINT,
-    QUERY_FILTERS,
-    TEXT,
-    WKT,
-    names_of,
-)
+from registry.query import QUERY_FILTERS, names_of
 from registry.search import sites_filter
 from registry.services import exports
-from registry.transliteration import CYRILLIC_TO_LATIN
+from registry.services.exports.names import content_disposition
 
 logger = logging.getLogger(__name__)
 # 507 Insufficient Storage: the server could not store what the request needs (RFC 4918).
@@ -42,35 +29,6 @@ CONTENT_TYPES = {
     "gpkg": "application/geopackage+sqlite3",
     "shp.zip": "application/zip",
 }
-
-
-# The file name says what was filtered, in the spec's order (registry/query.py): codes, years
-# and text by value, a geometry or a distance by name only (too long, or meaningless alone).
-NAMED_FILTERS = [p for p in QUERY_FILTERS if p.kind in (CODES, LOOKUP, INT, TEXT)]
-FLAGGED_FILTERS = [p for p in QUERY_FILTERS if p.kind in (BBOX, WKT, POINT, NUMBER)]
-UNSAFE = re.compile(r"[^A-Za-z0-9]+")
-MAX_NAME_PART = 40
-
-
-def _safe(value: str) -> str:
-    """ASCII letters, digits and single hyphens: Kazakh and Russian transliterated."""
-    latin = "".join(CYRILLIC_TO_LATIN.get(c.lower(), c) for c in value)
-    latin = latin.translate(str.maketrans("äğıñöūüşçé", "agynouusce"))
-    return UNSAFE.sub("-", latin).strip("-")[:MAX_NAME_PART].strip("-")
-
-
-def export_filename(query_params, fmt: str) -> str:
-    """`mura-sites-region-KZ75-category-archaeology-2026-12-04.csv`: the filters given (each
-    value, several joined by `_`), then the day; only [A-Za-z0-9._-]."""
-    parts = ["mura-sites"]
-    for param in NAMED_FILTERS:
-        raws = [raw for name in param.names for raw in query_params.getlist(name)]
-        values = [_safe(v) for raw in raws for v in raw.split(",")]
-        if values := [v for v in values if v]:
-            parts.append(f"{param.name}-{'_'.join(values)[:MAX_NAME_PART]}")
-    parts += [p.name for p in FLAGGED_FILTERS if query_params.get(p.name)]
-    parts.append(timezone.localdate().isoformat())
-    return "-".join(parts) + f".{fmt}"
 
 
 def _file_chunks(path: Path, directory: Path, size: int = 1 << 16) -> Iterator[bytes]:
@@ -117,7 +75,7 @@ class SiteExportApi(ApiView):
         bom = request.query_params.get("bom", "1")
         if bom not in ("0", "1") or (fmt != "csv" and "bom" in request.query_params):
             raise serializers.ValidationError({"bom": "is 0 or 1, and only for csv."})
-        filename = export_filename(request.query_params, fmt)
+        disposition = content_disposition(request.query_params.getlist, fmt)
         if fmt in ("geojson", "csv"):
             audience = {"geometry": door.geometry, "exact": door.exact, "staff": door.staff}
             if fmt == "csv":
@@ -125,7 +83,7 @@ class SiteExportApi(ApiView):
             else:
                 chunks = exports.geojson_chunks(sites, **audience)
             response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            response["Content-Disposition"] = disposition
             return response
         try:
             path, directory = exports.export_file(
@@ -137,6 +95,6 @@ class SiteExportApi(ApiView):
         response = StreamingHttpResponse(
             _file_chunks(path, directory), content_type=CONTENT_TYPES[fmt]
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = disposition
         response["Content-Length"] = str(path.stat().st_size)
         return response

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0017_search_document'),
+        ('registry', '0019_base_features'),
     ]
 
     operations = [

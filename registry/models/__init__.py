@@ -3,12 +3,13 @@ from registry.models.aggregates import PublicMapVersion, SearchWord, SiteCellCou
 from registry.models.areas import AdminArea, RegistrySequence
 from registry.models.changes import ChangeRequest
 from registry.models.imports import ImportMapping
-from registry.models.places import Place
+from registry.models.places import BaseFeature, Place
 from registry.models.records import Designation, ProtectionZone, SitePhoto
 from registry.models.sites import HeritageSite, PublicSite, SiteStatusChange, Typology
 
 __all__ = [
     "AdminArea",
+    "BaseFeature",
     "ChangeRequest",
     "Designation",
     "HeritageSite",

@@ -65,3 +65,35 @@ class Place(models.Model):
         """Every distinct spelling OSM gives, the local name first."""
         spellings = [self.name, self.name_kk, self.name_ru, self.name_en]
         return list(dict.fromkeys(name for name in spellings if name))
+
+
+class BaseFeature(models.Model):
+    """Countries, seas, lakes and rivers of the offline base map, and where their names are
+    written: Natural Earth (public domain), clipped to the region by
+    `scripts/natural_earth.py` (registry/data/SOURCES.md). Reference data for the map only.
+    Natural Earth's files here have English names only; those in Kazakh and Russian are Mura's.
+    """
+
+    class Kind(models.TextChoices):
+        HOME = "home", _("Kazakhstan")
+        COUNTRY = "country", _("Country")
+        SEA = "sea", _("Sea")
+        LAKE = "lake", _("Lake")
+        RIVER = "river", _("River")
+        WATER_NAME = "water_name", _("Name of a water body")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    min_zoom = models.PositiveSmallIntegerField(_("lowest zoom drawn"), default=0)
+    geom = models.GeometryField(_("shape"), srid=4326, null=True, blank=True)
+    label = models.PointField(_("where the name is written"), srid=4326, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("base map feature")
+        verbose_name_plural = _("base map features")
+        indexes = [GistIndex(fields=["geom"], name="base_feature_geom_gist")]
+
+    def __str__(self) -> str:
+        return self.name_en or self.kind

@@ -15,4 +15,7 @@ urlpatterns = [
         views.item,
         name="item",
     ),
+    # Any of the above with a trailing slash (`/ogc/collections/`, as clients and people
+    # type it): a permanent redirect to the path without, its query kept.
+    re_path(r"^(?P<path>.+)/$", views.without_slash, name="without-slash"),
 ]

@@ -8,9 +8,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.contrib.gis.db.models import MultiPolygonField
 from django.contrib.gis.geos import Polygon
 from django.db.models import Func, Value
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from rest_framework import serializers
@@ -123,6 +123,21 @@ def _respond(request, body: dict, *, title: str, content_type="application/json"
             ]
         return render(request, "registry/ogc/page.html", {"title": title, "body": page})
     return JsonResponse(body, content_type=content_type, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def without_slash(request, path):
+    """`/ogc/collections/` -> 301 `/ogc/collections` (the query kept), when that is an OGC
+    API page; anything else stays a 404."""
+    try:
+        match = resolve(request.path_info.rstrip("/"))
+    except Resolver404:
+        raise Http404("no such page") from None
+    if match.namespace != "ogc" or match.url_name == "without-slash":
+        raise Http404("no such page")
+    query = request.META.get("QUERY_STRING", "")
+    target = request.path.rstrip("/")
+    return HttpResponsePermanentRedirect(target + ("?" + query if query else ""))
 
 
 def _links(request, name: str, *args, title: str, pairs=()) -> list[dict]:

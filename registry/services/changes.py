@@ -63,7 +63,8 @@ def change_request_open(
     pending = site.change_requests.filter(state=ChangeRequest.State.OPEN).first()
     if pending:
         raise ValidationError(
-            f"{pending.created_by} already proposed a change on {pending.created_at:%Y-%m-%d};"
+            f"{pending.created_by} already proposed a change on "
+            f"{timezone.localtime(pending.created_at):%Y-%m-%d %H:%M};"
             " it must be decided first."
         )
     return ChangeRequest.objects.create(

@@ -55,3 +55,36 @@ def places_load(*, path: Path = PLACES_FILE, model=Place, area_model=AdminArea) 
     ]
     model.objects.filter(pk__in=gone).delete()
     return len(places)
+
+
+BASE_FILE = DATA / "natural-earth-region.geojson"
+
+
+@transaction.atomic
+def base_features_load(*, path: Path = BASE_FILE, model=None) -> int:
+    """Replace the offline base map's features (Natural Earth, scripts/natural_earth.py) with
+    those of the file; returns the count. `model` lets a data migration pass its own."""
+    from django.contrib.gis.geos import GEOSGeometry
+
+    from registry.models import BaseFeature
+
+    model = model or BaseFeature
+    with path.open(encoding="utf-8") as f:
+        features = json.load(f)["features"]
+    rows = []
+    for feature in features:
+        p, geometry = feature["properties"], feature["geometry"]
+        rows.append(
+            model(
+                kind=p["kind"],
+                name_kk=p["name_kk"],
+                name_ru=p["name_ru"],
+                name_en=p["name_en"],
+                min_zoom=p["min_zoom"],
+                geom=GEOSGeometry(json.dumps(geometry), srid=4326) if geometry else None,
+                label=Point(*p["label"], srid=4326) if p["label"] else None,
+            )
+        )
+    model.objects.all().delete()
+    model.objects.bulk_create(rows, batch_size=200)
+    return len(rows)

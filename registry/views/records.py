@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,7 +79,11 @@ def photos(request, number):
         site = site_for(request.user, number, "registry.edit_site")
         if form.is_valid() and _upload(request, site, form):
             messages.success(request, _("Photos added."))
+            if _wants_json(request):  # registry/static/registry/upload.js
+                return JsonResponse({"redirect": reverse("registry:site-photos", args=[number])})
             return redirect("registry:site-photos", number)
+        if _wants_json(request):
+            return JsonResponse({"errors": form.errors}, status=400)
     return render(
         request,
         "registry/photos.html",
@@ -87,8 +92,17 @@ def photos(request, number):
             "form": form,
             "photos": site.photos.all(),
             "can_edit": request.user.has_perm("registry.edit_site", site),
+            "upload_text": {
+                "sending": _("Sending the photos: %(percent)s %%") % {"percent": "%(percent)s"},
+                "processing": _("Sent. Removing location and camera data, making copies…"),
+                "failed": _("The upload did not finish. Check the connection and try again."),
+            },
         },
     )
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
 @require_POST
@@ -118,6 +132,26 @@ def photo_original(request, pk):
         as_attachment=True,
         filename=f"{photo.site.reference}-{photo.pk}{_suffix(photo)}",
     )
+
+
+# The stripped copies staff see of any photo they may see (a public photo's copies are also
+# served to everyone by `public_photo`; a non-public one's only here).
+PREVIEW_FIELDS = {"thumbnail": "thumbnail", "web": "web"}
+
+
+@login_required
+def photo_preview(request, pk, size):
+    """A photo's stripped copy (`size`: thumbnail or web) for staff who may see its site."""
+    if size not in PREVIEW_FIELDS:
+        raise Http404
+    photo = get_object_or_404(SitePhoto.objects.select_related("site"), pk=pk)
+    site_for(request.user, photo.site.reference, "registry.see_site")
+    field = getattr(photo, PREVIEW_FIELDS[size])
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _suffix(photo: SitePhoto) -> str:

@@ -44,6 +44,16 @@ def _diff(old: HeritageSite | None, new: HeritageSite) -> dict:
     return {"rows": rows, "geometry": geometry_pairs(rows)}
 
 
+def _context(site: HeritageSite) -> dict:
+    """What a reviewer sees beside the diff: the site's photos (staff previews), and the note
+    the officer wrote when submitting it."""
+    submitted = site.status_changes.filter(to_status=HeritageSite.Status.IN_REVIEW).last()
+    return {
+        "photos": site.photos.all(),
+        "submission": submitted if site.status == HeritageSite.Status.IN_REVIEW else None,
+    }
+
+
 def _decide(request, approve, send_back, done_url):
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -88,6 +98,7 @@ def review_site(request, number):
             "subject": _("Submission"),
             "own": site.submitted_by_id == request.user.pk,
             "hints": site_location_hints(site=site),
+            **_context(site),
             **_diff(before.instance if before else None, site),
         },
     )
@@ -122,6 +133,7 @@ def review_change(request, pk):
             "subject": _("Change request"),
             "own": change.created_by_id == request.user.pk,
             "hints": site_location_hints(site=proposed),
+            **_context(site),
             **_diff(site, proposed),
         },
     )

@@ -131,8 +131,18 @@ def _site_form(request, site: HeritageSite | None):
             "site": site,
             "editable_acts": editable_acts,
             "conflict": conflict,
+            "pending": _pending_change(site),
         },
     )
+
+
+def _pending_change(site: HeritageSite | None) -> ChangeRequest | None:
+    """The open change request of a published site: the editor is told before typing that
+    another cannot be proposed until it is decided (change_request_open refuses it)."""
+    if site is None or site.status != Status.PUBLISHED:
+        return None
+    requests = site.change_requests.filter(state=ChangeRequest.State.OPEN)
+    return requests.select_related("created_by").first()
 
 
 @login_required

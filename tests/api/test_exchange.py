@@ -75,8 +75,9 @@ def yes(value) -> bool:
 
 def expected_names(fmt: str, *, exact: bool, staff: bool = False) -> list[str]:
     columns = exchange.columns_for(exact=exact, staff=staff)
-    names = [c.short if fmt == "shp.zip" else c.name for c in columns]
-    return [*names, "lon", "lat"] if fmt == "csv" else names
+    if fmt == "csv":  # each code followed by its label (registry/exchange.py LABELLED)
+        return [*exchange.csv_names(columns), "lon", "lat"]
+    return [c.short if fmt == "shp.zip" else c.name for c in columns]
 
 
 @pytest.fixture
@@ -408,3 +409,32 @@ def test_every_staff_export_imports_back_under_its_own_names(
     assert (report.new, report.changes) == (0, [])
     unchanged = [note for note in report.notes if note.message.startswith("unchanged")]
     assert len(unchanged) == 3
+
+
+def test_a_csv_with_its_label_columns_edited_imports_back_unchanged(
+    client, officer, published, tmp_path
+):
+    """Labels beside the codes (a Russian export's here) are Mura's words, never read: the
+    importer passes them over without a note, even edited; the codes decide."""
+    client.force_login(officer)
+    response = client.get(reverse("api:site-export", args=["csv"]), HTTP_ACCEPT_LANGUAGE="ru")
+    reader = csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))
+    rows = list(reader)
+    labels = [exchange.label_name(n) for n in exchange.LABELLED]
+    assert set(labels) <= set(reader.fieldnames)
+    assert rows[0]["category_label"] != rows[0]["category"]
+    for row in rows:
+        row.update(dict.fromkeys(labels, "edited"))
+    path = tmp_path / "with-labels.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=reader.fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+
+    with path.open("rb") as upload, translation.override("en"):
+        report = sites_import(upload=upload, filename=path.name, user=officer, dry_run=True)
+
+    assert report.problems == []
+    assert [note for note in report.notes if note.row is None] == []
+    assert (report.new, report.changes) == (0, [])
+    assert len([n for n in report.notes if n.message.startswith("unchanged")]) == len(rows)

@@ -17,11 +17,13 @@ import zipfile
 
 import pyogrio
 import pytest
+from django.conf import settings
 from django.contrib.gis.db.models.functions import AsWKT
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from registry import exchange
 from registry.access import public_door
@@ -29,6 +31,7 @@ from registry.projection import GENERALISATION
 from registry.selectors import site_list_for_staff
 from registry.services import exports
 from registry.services.exports import X, Y, rtree
+from registry.services.exports.labels import code_labels
 from tests.factories import HeritageSiteFactory
 from tests.procs import database_url, manage
 
@@ -177,9 +180,15 @@ def test_csv_text_is_what_the_csv_module_writes_from_exchange_to_text(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     columns = exchange.columns_for(exact=True, staff=True)
-    writer.writerow([*(c.name for c in columns), "lon", "lat"])
+    writer.writerow([*exchange.csv_names(columns), "lon", "lat"])
+    with translation.override(settings.LANGUAGE_CODE):  # the request's: no Accept-Language
+        labels = code_labels(list(exchange.LABELLED))
     for row in _old_rows(officer):
-        values = [exchange.neutralise(exchange.to_text(c, v)) for c, v in _values(row).items()]
+        values = []
+        for c, v in _values(row).items():
+            values.append(exchange.neutralise(exchange.to_text(c, v)))
+            if c.name in exchange.LABELLED:  # the code's label beside it
+                values.append(exchange.neutralise(labels[c.name].get(v, "")))
         writer.writerow(values + [round(row[-2], 7), round(row[-1], 7)])
 
     assert download(client, "csv").decode() == "\ufeff" + buffer.getvalue()

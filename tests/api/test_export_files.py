@@ -7,12 +7,15 @@ import io
 import json
 import re
 import subprocess
+from urllib.parse import quote
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from registry.models import AdminArea
 from tests.api.test_exports import download, read_back
 from tests.factories import HeritageSiteFactory
 
@@ -108,13 +111,16 @@ def test_gdal_3_6_opens_the_geopackage_without_a_warning(client, sites, tmp_path
     ("params", "fmt", "expected"),
     [
         ({}, "csv", "mura-sites-{day}.csv"),
-        ({"region": "KZ75", "category": "archaeology"}, "csv",
-         "mura-sites-region-KZ75-category-archaeology-{day}.csv"),
+        ({"region": "KZ19", "category": "archaeology"}, "gpkg",
+         "mura-sites-almaty-region-archaeology-{day}.gpkg"),
+        ({"region": "KZ75,KZ71"}, "csv", "mura-sites-almaty-city-astana-city-{day}.csv"),
         ({"category": ["architecture", "sacred"], "bbox": "46,40,88,56"}, "gpkg",
-         "mura-sites-category-architecture_sacred-bbox-{day}.gpkg"),
-        ({"q": "Қожа \"Ахмет\"/../;x"}, "geojson", "mura-sites-q-qoja-ahmet-x-{day}.geojson"),
+         "mura-sites-architecture-sacred-in-view-{day}.gpkg"),
+        ({"significance": "republican", "condition": "good"}, "csv",
+         "mura-sites-significance-republican-condition-good-{day}.csv"),
         ({"date_from": "-500", "date_to": "1405"}, "shp.zip",
-         "mura-sites-date_from-500-date_to-1405-{day}.shp.zip"),
+         "mura-sites-from-500bce-to-1405-{day}.shp.zip"),
+        ({"year_from": "1200"}, "geojson", "mura-sites-from-1200-{day}.geojson"),
     ],
 )  # fmt: skip
 def test_the_file_name_says_what_was_filtered(client, sites, params, fmt, expected):
@@ -126,7 +132,54 @@ def test_the_file_name_says_what_was_filtered(client, sites, params, fmt, expect
     assert re.fullmatch(r"[A-Za-z0-9._-]+", name)
 
 
+def test_a_name_typed_in_kazakh_is_kept_in_the_utf8_file_name(client, sites):
+    """filename= is ASCII (transliterated); filename*= (RFC 5987) keeps the text as typed."""
+    day = timezone.localdate().isoformat()
+    response = client.get(reverse("api:site-export", args=["csv"]), {"q": 'Қожа "Ахмет"/../;x'})
+    b"".join(response.streaming_content)
+
+    disposition = response["Content-Disposition"]
+    plain = f"mura-sites-search-qoja-ahmet-x-{day}.csv"
+    typed = quote(f"mura-sites-search-қожа-ахмет-x-{day}.csv", safe="")
+    assert disposition == f"attachment; filename=\"{plain}\"; filename*=UTF-8''{typed}"
+    assert disposition.isascii()
+
+
+def test_the_command_names_the_file_in_a_directory_as_the_api_does(sites, tmp_path):
+    call_command("export_sites", tmp_path, "--public", "--region", "KZ19",
+                 "--category", "archaeology")  # fmt: skip
+
+    day = timezone.localdate().isoformat()
+    assert [p.name for p in tmp_path.iterdir()] == [
+        f"mura-sites-almaty-region-archaeology-{day}.gpkg"
+    ]
+
+
 def test_the_geojson_export_is_valid_json_with_rounded_points(client, sites):
     features = json.loads(download(client, "geojson"))["features"]
 
     assert {f["id"] for f in features} == {s.registry_number for s in sites}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_csv_puts_each_codes_label_beside_it_in_the_requests_language(client, sites, language):
+    data = client.get(
+        reverse("api:site-export", args=["csv"]), HTTP_ACCEPT_LANGUAGE=language
+    ).getvalue()
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    header, rows = reader.fieldnames, list(reader)
+
+    for name in ("category", "significance", "condition", "sensitivity", "region"):
+        assert header.index(f"{name}_label") == header.index(name) + 1
+    assert "status_label" not in header  # the public's columns only
+    site = next(row for row in rows if row["registry_number"] == sites[0].registry_number)
+    region = AdminArea.objects.get(code=site["region"])
+    with translation.override(language):
+        assert site["category_label"] == str(sites[0].get_category_display())
+        assert site["sensitivity_label"] == str(sites[0].get_sensitivity_display())
+        assert site["condition_label"] == str(sites[0].get_condition_display())
+        english = translation.override("en")
+        with english:
+            english_label = str(sites[0].get_sensitivity_display())
+    assert site["region_label"] == getattr(region, f"name_{language}")
+    assert (site["sensitivity_label"] == english_label) == (language == "en")  # translated

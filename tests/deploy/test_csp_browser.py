@@ -35,7 +35,7 @@ def watched(page):
     OpenStreetMap's tiles and Redoc's logo come from here (this machine may be offline): the
     browser still checks them against img-src."""
     problems = []
-    page.route(tile_origin(settings.LEAFLET_CONFIG["TILES"][0][1]) + "/**", _blank_tile)
+    page.route(tile_origin(settings.MURA_WEB_TILES[0][1]) + "/**", _blank_tile)
     page.route("https://cdn.redoc.ly/**", _blank_tile)  # Redoc's logo, allowed on its page
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
     page.on("pageerror", lambda e: problems.append(str(e)))

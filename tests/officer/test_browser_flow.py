@@ -66,6 +66,12 @@ def test_officer_draws_uploads_submits_reviewer_approves_public_sees_it(
     page.click(f"text={site.draft_reference}")
     page.wait_for_url(f"**/officer/review/sites/{site.draft_reference}/")
     expect(page.locator("#diff tr[data-field='location']")).to_have_count(1)
+    # The photo is in view for the reviewer: a staff preview, loaded (the site is a draft, so
+    # the public copies' door would refuse it).
+    preview = page.locator(".review-photos img")
+    expect(preview).to_have_count(1)
+    preview.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('.review-photos img').naturalWidth > 0")
     screenshot(page, "review-diff")
     page.click("button[value=approve]")
     page.wait_for_url("**/officer/review/")

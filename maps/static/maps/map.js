@@ -24,7 +24,7 @@
     archaeology: "#a0522d", architecture: "#1f5fa8", monumental_art: "#8e44ad",
     ensemble: "#117a65", sacred: "#c0392b", history: "#b7950b"
   };
-  var map, grid, regions, districts;
+  var map, grid;
   // The page's shared state. restoring: the view is being set from the address
   // (back/forward), which must not be rewritten with the state it replaces.
   var M = window.Mura = {
@@ -133,31 +133,9 @@
     return {radius: 6, weight: 2, color: "#ffffff", fill: true, fillColor: colour, fillOpacity: 1};
   }
 
-  function outlines(level, style) {
-    // In their own pane under the tile pane: the filled outlines are a base map.
-    var layer = L.geoJSON(null, {style: style, interactive: false, pane: "outlines"});
-    fetch(config.areas.replace("{level}", level)).then(function (r) { return r.json(); })
-      .then(function (data) { layer.addData(data); });
-    return layer;
-  }
-
   window.muraMapInit = function (leafletMap) {
     map = M.map = leafletMap;
-    map.createPane("outlines").style.zIndex = 150;
-    regions = outlines(1, {color: "#55606b", weight: 1.4, fillColor: "#f3efe6", fillOpacity: 1});
-    districts = outlines(2, {color: "#98a2ab", weight: 0.7, fill: false});
-    var offline = L.layerGroup([regions]).addTo(map);
-    var bases = {};
-    bases[text.outlines] = offline;
-    config.osm.forEach(function (t) { bases[t.name] = L.tileLayer(t.url, t.options); });
-    L.control.layers(bases, null, {collapsed: true}).addTo(map);
-    map.on("zoomend", function () {
-      if (map.getZoom() >= 7 && map.hasLayer(offline)) offline.addLayer(districts);
-      else offline.removeLayer(districts);
-    });
-    map.on("baselayerchange", function (e) {
-      if (e.layer !== offline) map.removeLayer(offline);
-    });
+    MuraBase.addTo(map);  // countries, water, names, region outlines (maps/static/maps/basemap.js)
 
     M.setFilters(new URLSearchParams(location.search));
     applyView();  // before the tiles, so the default view's tiles are never asked for

@@ -1,6 +1,8 @@
 """`manage.py export_sites out.gpkg [--format gpkg] [--region KZ75 ...] [--public]`: every site
 matching the API's filters, to a file. Exact geometry by default (an operator's command);
-`--public` writes the public projection instead."""
+`--public` writes the public projection instead. An existing directory as `output` gets a file
+named by what was filtered (`mura-sites-almaty-region-archaeology-2026-12-05.gpkg`, as the API
+names its downloads); `--format` then says the format (default gpkg)."""
 
 import shutil
 from pathlib import Path
@@ -11,6 +13,7 @@ from registry.query import MANY, QueryError, site_query_parse, spec_of
 from registry.search import sites_filter
 from registry.selectors import site_list_exact_published, site_list_public
 from registry.services import exports
+from registry.services.exports.names import export_filename
 
 FORMATS = ["gpkg", "geojson", "csv", "shp.zip"]
 # The API's filters (registry/query.py) this command offers, parsed by the same parser.
@@ -28,6 +31,8 @@ class Command(BaseCommand):
             parser.add_argument(f"--{param.name}", action="append", default=[], help=param.help)
 
     def handle(self, *args, output: Path, format: str | None, public: bool, **options):
+        if output.is_dir():
+            format = format or "gpkg"
         fmt = format or next((f for f in FORMATS if output.name.endswith("." + f)), None)
         if fmt is None:
             raise CommandError(f"say --format, one of {', '.join(FORMATS)}")
@@ -38,6 +43,8 @@ class Command(BaseCommand):
         except QueryError as exc:
             problems = "; ".join(f"--{k}: {' '.join(v)}" for k, v in exc.errors.items())
             raise CommandError(problems) from None
+        if output.is_dir():
+            output = output / export_filename(lambda name: options.get(name) or [], fmt)[0]
         sites = site_list_public() if public else site_list_exact_published()
         geometry = "public_location" if public else "location"
         sites = sites_filter(sites, query, geometry=geometry)

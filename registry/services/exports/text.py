@@ -9,12 +9,14 @@ joins a batch of rows into one chunk.
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
 from registry import exchange
 from registry.services.exports import statement
+from registry.services.exports.labels import code_labels
 from registry.services.exports.statement import ref, text_sql
 
 # Decimals of lon/lat as stated for each audience: 6 (about 0.1 m) for the public projection,
@@ -36,11 +38,8 @@ def _number(value: float | None, digits: int) -> str:
     return "" if value is None else repr(round(value, digits))
 
 
-def _csv_field_sql(c: exchange.Column) -> str:
-    """The field as csv.writer writes `neutralise(to_text(value))`, from the fenced row."""
-    value = f't."t_{c.name}"'
-    if c.type == exchange.INT:
-        return value  # a number is never neutralised nor quoted
+def _csv_quoted_sql(value: str) -> str:
+    """A text field as csv.writer writes `neutralise(value)`."""
     safe = (
         f"CASE WHEN left({value}, 1) IN ({FORMULA_START_SQL}) THEN '''' || {value} ELSE {value} END"
     )
@@ -50,13 +49,44 @@ def _csv_field_sql(c: exchange.Column) -> str:
     )
 
 
-def csv_sql(sites: QuerySet, *, geometry: str, exact: bool, staff: bool) -> tuple[str, list]:
+def _csv_field_sql(c: exchange.Column) -> str:
+    """The field as csv.writer writes `neutralise(to_text(value))`, from the fenced row."""
+    value = f't."t_{c.name}"'
+    if c.type == exchange.INT:
+        return value  # a number is never neutralised nor quoted
+    return _csv_quoted_sql(value)
+
+
+def _csv_label_sql(c: exchange.Column, labels: dict[str, str]) -> str:
+    """The code's label (exchange.LABELLED) from a constant JSON object (one look-up a row,
+    whatever the number of codes: 224 districts); empty for no code, or an unknown one."""
+    if not labels:
+        return "''"
+    table = statement.literal(json.dumps(labels, ensure_ascii=False)).replace("%", "%%")
+    label = f'({table}::jsonb ->> t."t_{c.name}")'
+    return f"coalesce({_csv_quoted_sql(label)}, '')"
+
+
+def csv_sql(
+    sites: QuerySet,
+    *,
+    geometry: str,
+    exact: bool,
+    staff: bool,
+    labels: dict[str, dict[str, str]] | None = None,
+) -> tuple[str, list]:
     """Rows of (the line's fields joined, lon, lat). Each value is made text once, in a
-    subquery PostgreSQL may not flatten (OFFSET 0), then neutralised and quoted."""
+    subquery PostgreSQL may not flatten (OFFSET 0), then neutralised and quoted; with `labels`
+    ({column: {code: label}}), each labelled code is followed by its label."""
     columns = exchange.columns_for(exact=exact, staff=staff)
     inner, params = statement.inner(sites, columns, geometry=geometry)
     texts = ", ".join(f'{text_sql(c)} AS "t_{c.name}"' for c in columns)
-    fields = ", ',', ".join(_csv_field_sql(c) for c in columns)
+    parts = []
+    for c in columns:
+        parts.append(_csv_field_sql(c))
+        if labels is not None and c.name in exchange.LABELLED:
+            parts.append(_csv_label_sql(c, labels.get(c.name, {})))
+    fields = ", ',', ".join(parts)
     sql = (
         f"SELECT concat({fields}), t.lon, t.lat FROM (SELECT {texts},"
         f' ST_X(e."x_point") AS lon, ST_Y(e."x_point") AS lat FROM ({inner}) e OFFSET 0) t'
@@ -65,16 +95,33 @@ def csv_sql(sites: QuerySet, *, geometry: str, exact: bool, staff: bool) -> tupl
 
 
 def csv_chunks(
-    sites: QuerySet, *, geometry: str, exact: bool, staff: bool = False, bom: bool = True
+    sites: QuerySet,
+    *,
+    geometry: str,
+    exact: bool,
+    staff: bool = False,
+    bom: bool = True,
+    labels: bool = True,
 ) -> Iterator[str]:
     """RFC 4180 CSV (comma, CRLF, quotes doubled), UTF-8 with a BOM unless `bom=False`: the
-    header, then a chunk per batch of rows."""
+    header, then a chunk per batch of rows. With `labels`, each labelled code is followed by
+    its label in the active language (`category`, `category_label`), read now: a streamed
+    response is sent after the request's language is switched off."""
     columns = exchange.columns_for(exact=exact, staff=staff)
-    digits = decimals(exact=exact)
+    names = exchange.csv_names(columns) if labels else [c.name for c in columns]
+    texts = None
+    if labels:
+        texts = code_labels([c.name for c in columns if c.name in exchange.LABELLED])
+    sql, params = csv_sql(sites, geometry=geometry, exact=exact, staff=staff, labels=texts)
+    return _csv_lines(sites, names, sql, params, digits=decimals(exact=exact), bom=bom)
+
+
+def _csv_lines(
+    sites: QuerySet, names: list[str], sql: str, params: list, *, digits: int, bom: bool
+) -> Iterator[str]:
     header = io.StringIO()
-    csv.writer(header).writerow([*(c.name for c in columns), "lon", "lat"])
+    csv.writer(header).writerow([*names, "lon", "lat"])
     yield (BOM if bom else "") + header.getvalue()
-    sql, params = csv_sql(sites, geometry=geometry, exact=exact, staff=staff)
 
     def lines(rows: list[tuple]) -> str:
         return "".join([f"{line},{_number(lon, digits)},{_number(lat, digits)}\r\n"
