@@ -47,6 +47,10 @@ def _where_errors(bbox, cell) -> dict[str, list[str]]:
     return {}
 
 
+# The parser's names of the map's filters, for the form's fields they belong to.
+FIELD_OF = {"date_from": "year_from", "date_to": "year_to"}
+
+
 class MapFilterForm(forms.Form):
     """The filter panel: labels, choices and the values to show again. Its checking is
     `map_query`'s; the form only files the parser's errors under its fields."""
@@ -72,18 +76,15 @@ class MapFilterForm(forms.Form):
             for name, messages in exc.errors.items():
                 self._errors[name] = self.error_class(messages)
 
-    def error_lines(self) -> list[str]:
-        """Each error with the label of what it is about ("From year: …")."""
-        labels = {
-            "date_from": self.fields["year_from"].label,
-            "date_to": self.fields["year_to"].label,
-        }
-        lines = []
+    def field_errors(self) -> dict[str, str]:
+        """Each field's errors as the page shows them beside it, the field named ("From
+        year: …"): the parser's names (`date_from`, the API's) filed under the form's."""
+        shown: dict[str, list[str]] = {}
         for name, messages in self.errors.items():
-            field = self.fields.get(name)
-            label = field.label if field else labels.get(name, name)
-            lines += [f"{label}: {message}" for message in messages]
-        return lines
+            field = FIELD_OF.get(name, name)
+            label = self.fields[field].label if field in self.fields else name
+            shown.setdefault(field, []).extend(f"{label}: {message}" for message in messages)
+        return {field: " ".join(lines) for field, lines in shown.items()}
 
 
 class SuggestForm(forms.Form):

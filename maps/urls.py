@@ -17,6 +17,7 @@ urlpatterns = [
     path("maps/sites/in-view.json", views.sites_in_view, name="sites-in-view"),
     path("maps/sites/<str:number>.json", views.site_panel, name="site-panel"),
     path("maps/suggest/", views.suggest, name="suggest"),
+    path("maps/filters.json", views.filters_check, name="filters-check"),
     path("sites/<str:number>/", pages.site_detail, name="site-detail"),
     path("data/", pages.data, name="data"),
     path(

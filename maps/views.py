@@ -8,6 +8,7 @@ import json
 import re
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import Envelope
 from django.core.cache import caches
 from django.db import connections, router
 from django.db.models import CharField, F, Func, QuerySet, Subquery, Value
@@ -32,11 +33,12 @@ from registry.query import QueryError, SiteQuery, query_key
 from registry.selectors import (
     area_list_public,
     photo_list_public,
+    place_list_public,
     public_map_version,
     site_list_public,
 )
 from registry.services.exports import X, Y
-from registry.text_search import names_nearest
+from registry.text_search import names_nearest, places_nearest
 
 TILE_CACHE_SECONDS = 24 * 3600
 # A client's If-None-Match may list several ETags; so many are looked at, no more.
@@ -45,6 +47,9 @@ VERSION_TOKEN = re.compile(r"[0-9.]{1,40}")  # as public_map_version() gives the
 # Degrees of simplification of the outlines served to the map (about 1 km and 500 m).
 OUTLINE_TOLERANCE = {1: 0.01, 2: 0.005}
 SUGGESTIONS = 8
+PLACE_SUGGESTIONS = 3  # at most, of the SUGGESTIONS
+# How close the map comes to a chosen place, by its kind.
+PLACE_ZOOM = {"city": 11, "town": 12, "village": 13, "hamlet": 14}
 # The list of sites in view: this many by name, and how many there are counted up to the cap
 # (a count of a country-wide view would cost more than the exact number is worth).
 IN_VIEW_LIMIT = 50
@@ -96,9 +101,12 @@ def _map_text() -> dict:
     suggestions (at most SUGGESTIONS) in its plural form for every possible number."""
     return {
         "outlines": _("Regions and districts (offline)"),
-        "noResults": _("No site found."),
+        "noResults": _("No place or site found."),
         "results": {
-            str(n): ngettext("%(count)s site found.", "%(count)s sites found.", n) % {"count": n}
+            str(n): ngettext(
+                "%(count)s place or site found.", "%(count)s places or sites found.", n
+            )
+            % {"count": n}
             for n in range(1, SUGGESTIONS + 1)
         },
         "photoBy": _("Photo: %(author)s, %(licence)s"),
@@ -113,6 +121,13 @@ def home(request):
     """The full-page map. Its filter form is parsed as the tiles parse their filters."""
     form = MapFilterForm(request.GET)
     form.is_valid()  # an invalid permalink shows the map unfiltered, with the form's errors
+    regions = list(
+        area_list_public()
+        .filter(level=1)
+        .annotate(box=Envelope("geom"))
+        .defer("geom")
+        .order_by("name")
+    )
     config = {
         "tiles": reverse("maps:tile", args=[0, 0, 0]).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
         "version": public_map_version(),
@@ -121,8 +136,10 @@ def home(request):
         "suggest": reverse("maps:suggest"),
         "inView": reverse("maps:sites-in-view"),
         "osm": osm_layers(),
+        "check": reverse("maps:filters-check"),
+        # Where the map goes for a chosen region, or for a withheld site (region only).
+        "regions": {r.code: [round(v, 3) for v in r.box.extent] for r in regions},
     }
-    regions = area_list_public().filter(level=1).order_by("name")
     context = {
         "form": form,
         "config": config,
@@ -136,6 +153,19 @@ def home(request):
         },  # base layers are added by maps/static/maps/map.js
     }
     return render(request, "maps/home.html", context)
+
+
+@require_GET
+def filters_check(request):
+    """Whether the map's filters can be applied, before the page asks its tiles and list
+    for them: 200 and nothing when they can, else the 400 naming each bad filter by the
+    name it was given (`year_from`), which the page shows beside that field. It reads no
+    site: the map's codes are known to the parser's cache."""
+    try:
+        map_query(request.GET)
+    except QueryError as exc:
+        return _bad_request(exc.errors)
+    return JsonResponse({})
 
 
 def _tile_key(z: int, x: int, y: int, query: SiteQuery) -> str:
@@ -268,9 +298,14 @@ def site_panel(request, number: str):
     site = site_list_public().select_related("region").filter(registry_number=number).first()
     if site is None:
         raise Http404("No such published site.")
+    point = site.public_location  # the public point (a cell's centre for S1/S2); S3: none
     return JsonResponse(
         {
             "ref": site.registry_number,
+            "lon": round(point.x, 5) if point else None,
+            "lat": round(point.y, 5) if point else None,
+            "cell": site.sensitivity in GENERALISED,
+            "region_code": site.region.code,
             "name": site.name,
             "category": site.get_category_display(),
             "significance": site.get_significance_display(),
@@ -283,33 +318,68 @@ def site_panel(request, number: str):
     )
 
 
-@require_GET
-def suggest(request):
-    """Sites whose names resemble the query (typos and Latin-typed Kazakh included), best
-    first, each with its public point so the map can go there (none for withheld sites)."""
-    form = SuggestForm(request.GET)
-    if not form.is_valid():
-        return _bad_request(form.errors)
-    text = form.cleaned_data["q"]
+def _site_suggestions(text: str, limit: int) -> list[dict]:
     # Names only (a suggestion is a name), best first, as the API's `q` ranks them: one KNN
-    # scan of the search documents' index that stops after SUGGESTIONS rows.
+    # scan of the search documents' index that stops after `limit` rows.
     sites = names_nearest(site_list_public(), text, public=True)
-    sites = sites.select_related("region").defer("region__geom")[:SUGGESTIONS]
+    sites = sites.select_related("region").defer("region__geom")[:limit]
     results = []
     for site in sites:
         point = site.public_location
         results.append(
             {
+                "type": "site",
                 "ref": site.registry_number,
                 "name": site.name,
                 "region": site.region.name,
                 "category": site.get_category_display(),
                 "lon": round(point.x, 5) if point else None,
                 "lat": round(point.y, 5) if point else None,
-                "cell": site.sensitivity in ("S1", "S2"),
+                "cell": site.sensitivity in GENERALISED,
             }
         )
-    return JsonResponse({"results": results})
+    return results
+
+
+def _place_suggestions(text: str) -> tuple[list[dict], list[dict]]:
+    """Places matching `text`, split into the close ones (a name is the text, starts with it
+    or is a typo of it), which come before the sites, and the rest, which follow them."""
+    language = get_language()[:2]
+    places = place_list_public().select_related("region").defer("region__geom")
+    close, loose = [], []
+    found = list(places_nearest(places, text)[:PLACE_SUGGESTIONS])
+    # A typo of a name is close only when no name is the text or starts with it: "Taraz"
+    # wants the city, not also the village of Taras one letter away.
+    best = min((place.closeness for place in found), default=3)
+    for place in found:
+        own = getattr(place, f"name_{language}", "") or place.name
+        item = {
+            "type": "place",
+            "name": own,
+            "region": place.region.name if place.region else "",
+            "category": place.get_kind_display(),
+            "lon": round(place.point.x, 5),
+            "lat": round(place.point.y, 5),
+            "zoom": PLACE_ZOOM.get(place.kind, 13),
+        }
+        (close if place.closeness < 2 or place.closeness == best < 3 else loose).append(item)
+    return close, loose
+
+
+@require_GET
+def suggest(request):
+    """Places and sites whose names resemble the query (typos and Latin-typed Kazakh
+    included): the places a name matches closely, then sites best first, then other places;
+    each with its public point so the map can go there (none for withheld sites). Places
+    are reference data (OSM settlements), never sites: nothing about the register is in
+    their part of the answer."""
+    form = SuggestForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form.errors)
+    text = form.cleaned_data["q"]
+    close, loose = _place_suggestions(text)
+    sites = _site_suggestions(text, SUGGESTIONS - len(close))
+    return JsonResponse({"results": (close + sites + loose)[:SUGGESTIONS]})
 
 
 def _in_view_sites(query: SiteQuery, number: str | None = None) -> QuerySet:

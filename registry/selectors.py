@@ -16,6 +16,7 @@ from registry.models import (
     AdminArea,
     Designation,
     HeritageSite,
+    Place,
     ProtectionZone,
     PublicMapVersion,
     PublicSite,
@@ -151,6 +152,12 @@ def public_map_version() -> str:
     with connections[using].cursor() as cursor:
         cursor.execute(PUBLIC_MAP_VERSION_SQL)
         return cursor.fetchone()[0]
+
+
+def place_list_public() -> QuerySet[Place]:
+    """Named settlements (OpenStreetMap): reference data, public as published by OSM; place
+    search on the map reads them. They say nothing about sites."""
+    return Place.objects.order_by("name", "pk")
 
 
 def area_list_public() -> QuerySet[AdminArea]:

@@ -16,11 +16,25 @@ in the other script, GIN trigram indexes) and follow every name match (`sites_fi
 import re
 
 from django.conf import settings
-from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.lookups import Exact, LessThanOrEqual, StartsWith
 
 from registry.transliteration import FOLD, fold, search_variants
 
 NAME_COLUMNS = ("name_kk", "name_ru", "name_en")
+PLACE_NAME_COLUMNS = ("name", "name_kk", "name_ru", "name_en")
 DESCRIPTION_COLUMNS = ("description_kk", "description_ru", "description_en")
 DOCUMENT = "search_document"
 # word_similarity above which a text matches (pg_trgm's default, 0.6, misses one-letter typos
@@ -59,10 +73,17 @@ class SearchDocument(Func):
     template = "mura_fold(%(expressions)s)"
     arg_joiner = " || ' ' || "
     output_field = TextField()
+    columns = NAME_COLUMNS
 
     def __init__(self):
-        names = (Func(F(c), template="coalesce(%(expressions)s, '')") for c in NAME_COLUMNS)
+        names = (Func(F(c), template="coalesce(%(expressions)s, '')") for c in self.columns)
         super().__init__(*names)
+
+
+class PlaceDocument(SearchDocument):
+    """`Place.search_document`: the local name and the kk, ru and en ones, folded alike."""
+
+    columns = PLACE_NAME_COLUMNS
 
 
 def search_key(text: str) -> str:
@@ -145,3 +166,52 @@ def descriptions_only(sites: QuerySet, text: str, *, public: bool) -> QuerySet:
     """Sites found by a description and not by their names: what follows the name matches."""
     names = Matches(key_expression(text, public=public))
     return sites.filter(description_match(text)).exclude(names)
+
+
+class Folded(Func):
+    """One name as its skeleton (`mura_fold`), for the few places a search matched."""
+
+    template = "mura_fold(coalesce(%(expressions)s, ''))"
+    output_field = TextField()
+
+
+def places_nearest(places: QuerySet, text: str) -> QuerySet:
+    """Places whose names match `text` as the sites' do (the same skeleton and threshold, so a
+    typo or the other script still finds them), annotated with `closeness`: 0 when a name is
+    the key, 1 when one starts with it, 2 when one is a typo of it (one edit away for keys
+    of five to seven letters, two from eight: "Turkestn", "Алмты"), else 3. Best first: by
+    closeness, then by population (the city before the village of the same name), then
+    similarity.
+
+    The key is not corrected to published site words (`Corrected`): a place name need not be
+    one, and places are reference data that owe nothing to the register. Places are a few
+    thousand (OSM's settlements): the matches (`%>`, the document's GiST index) are sorted,
+    each name folded for them alone."""
+    key = search_key(text)
+    exact, prefix, typo = [], [], []
+    for column in PLACE_NAME_COLUMNS:
+        name = Folded(F(column))
+        exact.append(Exact(name, key))
+        prefix.append(StartsWith(name, key))
+        if len(key) >= 5:
+            distance = Func(name, Value(key), function="levenshtein", output_field=IntegerField())
+            typo.append(LessThanOrEqual(distance, 1 if len(key) < 8 else 2))
+    closeness = Case(
+        When(_any(exact), then=Value(0)),
+        When(_any(prefix), then=Value(1)),
+        *([When(_any(typo), then=Value(2))] if typo else []),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return (
+        places.filter(Matches(Value(key)))
+        .annotate(closeness=closeness)
+        .order_by("closeness", F("population").desc(nulls_last=True), Rank(Value(key)), "pk")
+    )
+
+
+def _any(conditions: list) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined |= Q(condition)
+    return combined

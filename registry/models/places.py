@@ -1,6 +1,8 @@
 from django.contrib.gis.db import models
-from django.contrib.postgres.indexes import GistIndex
+from django.contrib.postgres.indexes import GistIndex, OpClass
 from django.utils.translation import gettext_lazy as _
+
+from registry.text_search import PlaceDocument
 
 
 class Place(models.Model):
@@ -35,12 +37,22 @@ class Place(models.Model):
         verbose_name=_("region"),
     )
     point = models.PointField(_("location"), srid=4326)
+    # What place search reads (registry/text_search.py `places_nearest`): every name folded
+    # to one skeleton, as sites' names are, GiST-indexed (migration 0020).
+    search_document = models.GeneratedField(
+        expression=PlaceDocument(), output_field=models.TextField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        indexes = [GistIndex(fields=["point"], name="place_point_gist")]
+        indexes = [
+            GistIndex(fields=["point"], name="place_point_gist"),
+            GistIndex(
+                OpClass("search_document", name="gist_trgm_ops"), name="place_search_document_gist"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["osm_type", "osm_id"], name="place_once_per_osm_object")
         ]

@@ -1,6 +1,7 @@
 """The public map in a real browser (Debian's Chromium via Playwright) against a live server."""
 
 import json
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -166,7 +167,7 @@ def test_a_filter_changes_what_the_map_shows_and_back_undoes_it(page, live_site,
     page.fill("input[name=year_from]", "-600")
     page.fill("input[name=year_to]", "-400")
     page.locator("input[name=year_to]").dispatch_event("change")
-    page.wait_for_load_state("networkidle")
+    _until(page, "location.search.indexOf('year_to=-400') >= 0")
     assert "year_from=-600" in page.url
 
     for _ in range(3):  # year_to, year_from, category: each change was one history step
@@ -422,3 +423,186 @@ def test_on_a_phone_a_chosen_site_is_shown_above_the_panel(browser, live_site, s
     assert "site=" in url
     assert float(parse_qs(urlsplit(url).query)["lat"][0]) < YASAWI[1] - 0.0005
     assert recorder.errors == []
+
+
+def _until(page, expression: str, timeout: float = 5.0) -> None:
+    """Wait until `expression` holds in the page, asked through page.evaluate (the page's CSP
+    forbids the string evaluation wait_for_function does while it polls)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(100)
+
+
+TURKESTAN = (68.2516, 43.2973)  # the OSM node of the city, about
+
+
+@pytest.mark.parametrize(("language", "typed"), [("en", "Turkestan"), ("ru", "Туркестан")])
+def test_a_place_is_found_and_chosen_and_the_map_goes_there(
+    page, live_site, sites, screenshot, language, typed
+):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_site.url}])
+    recorder = _open(page, live_site, "?z=9&lat=49.8&lon=73.1")  # over Karaganda
+
+    page.fill("#search-input", typed)
+    page.wait_for_selector("#search-suggestions li.suggestion-place")
+    first = page.locator("#search-suggestions li").first
+    assert first.get_attribute("class") == "suggestion-place"
+    screenshot(page, f"map-desktop-{language}-place-suggestions")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    _until(page, "Math.abs(window.muraMap.getCenter().lng - 68.25) < 0.1")
+    centre = page.evaluate("window.muraMap.getCenter()")
+
+    assert centre["lat"] == pytest.approx(TURKESTAN[1], abs=0.05)
+    assert page.evaluate("window.muraMap.getZoom()") == 11
+    assert page.locator("#panel").is_hidden()
+    page.go_back()  # the move is one history step
+    _until(page, "Math.abs(window.muraMap.getCenter().lng - 73.1) < 0.01")
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "kk"])
+def test_cluster_circles_show_how_many_sites_they_hold(page, live_site, sites, language):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_site.url}])
+    recorder = _open(page, live_site, "?z=9&lat=43.3&lon=68.27")
+    counts = sum(f["properties"]["count"] for f in recorder.layer_features("cells"))
+    labels = page.locator("#map text.cell-count")
+
+    assert labels.count() >= 1
+    shown = [int(n) for n in labels.evaluate_all("els => els.map(e => e.dataset.count)")]
+    texts = labels.all_text_contents()
+    assert sum(shown) == counts == 3
+    assert texts == [str(n) for n in shown]
+    assert recorder.errors == []
+
+
+def test_a_site_chosen_from_the_search_is_ringed_on_the_map(page, live_site, sites, screenshot):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    recorder = _open(page, live_site)
+
+    page.fill("#search-input", "Yasawi")
+    page.wait_for_selector("#search-suggestions li.suggestion-site")
+    page.locator("#search-suggestions li.suggestion-site").first.dispatch_event("mousedown")
+    page.wait_for_selector("#panel:not([hidden])")
+    page.wait_for_selector("path.selected-site")
+    ring = page.locator("path.selected-site").bounding_box()
+    point = page.evaluate(f"window.muraMap.latLngToContainerPoint([{YASAWI[1]}, {YASAWI[0]}])")
+    box = page.locator("#map").bounding_box()
+    screenshot(page, "map-desktop-en-selected-site")
+
+    assert ring["x"] + ring["width"] / 2 == pytest.approx(box["x"] + point["x"], abs=2)
+    assert ring["y"] + ring["height"] / 2 == pytest.approx(box["y"] + point["y"], abs=2)
+    page.locator("#panel-close").click()
+    assert page.locator("path.selected-site").count() == 0
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_withheld_sites_panel_moves_the_map_to_its_region_only(page, live_site, sites, language):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_site.url}])
+    recorder = _open(page, live_site, "?z=12&lat=49.8&lon=73.1")  # over Karaganda
+    region = sites["withheld"].region
+    west, south, east, north = region.geom.extent
+
+    page.fill("#search-input", "Withheld barrow")
+    page.wait_for_selector("#search-suggestions li.suggestion-site")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+    _until(page, "window.muraMap.getCenter().lng < 73")
+    bounds = page.evaluate("window.muraMap.getBounds().toBBoxString()").split(",")
+    centre = page.evaluate("window.muraMap.getCenter()")
+
+    assert west - 1 <= centre["lng"] <= east + 1
+    assert south - 1 <= centre["lat"] <= north + 1
+    assert float(bounds[2]) - float(bounds[0]) > 1  # a region's view, not a point's
+    assert page.locator("path.selected-site").count() == 0
+    everything = page.content() + "".join(text for _, text in recorder.texts)
+    assert "68.3000" not in everything
+    assert "43.3100" not in everything
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "kk"])
+def test_clear_empties_the_filters_a_link_gave(page, live_site, sites, language):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_site.url}])
+    _open(page, live_site, "?z=9&lat=43.3&lon=68.27&category=archaeology&year_from=-600")
+
+    page.locator("#filters-reset").click()
+    _until(page, "location.search.indexOf('category') < 0")
+
+    assert not page.locator("input[name=category][value=archaeology]").is_checked()
+    assert page.locator("input[name=year_from]").input_value() == ""
+    assert "year_from" not in page.url
+
+
+def test_choosing_a_region_moves_the_map_to_it(page, live_site, sites):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    _open(page, live_site, "?z=9&lat=43.3&lon=68.27")
+    region = AdminArea.objects.filter(level=1).exclude(code=sites["yasawi"].region.code).first()
+    west, south, east, north = region.geom.extent
+
+    page.select_option("select[name=region]", region.code)
+    _until(page, f"location.search.indexOf('region={region.code}') >= 0")
+    page.wait_for_timeout(300)
+    centre = page.evaluate("window.muraMap.getCenter()")
+
+    assert west <= centre["lng"] <= east
+    assert south <= centre["lat"] <= north
+
+
+def test_typing_a_year_adds_one_history_entry_not_one_per_key(page, live_site, sites):
+    _open(page, live_site, "?z=9&lat=43.3&lon=68.27")
+    length = page.evaluate("history.length")
+
+    page.locator("input[name=year_from]").press_sequentially("-1200", delay=60)
+    _until(page, "location.search.indexOf('year_from=-1200') >= 0")
+    page.locator("input[name=year_from]").press("Tab")  # committed: no second entry
+    page.wait_for_timeout(800)
+
+    assert page.evaluate("history.length") == length + 1
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "From year"), ("ru", "С года"), ("kk", None)]
+)
+def test_an_inverted_period_is_said_beside_its_field(page, live_site, sites, language, label):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_site.url}])
+    recorder = _open(page, live_site, "?z=15&lat=43.29769&lon=68.27106")
+    page.locator("#in-view-title").click()
+    page.wait_for_selector("#in-view-list button")
+
+    page.fill("input[name=year_from]", "1500")
+    page.fill("input[name=year_to]", "1000")
+    page.locator("input[name=year_to]").dispatch_event("change")
+    page.wait_for_selector("#error-year_from:not([hidden])")
+    message = page.locator("#error-year_from").text_content()
+    page.wait_for_timeout(500)
+
+    shown = page.locator("input[name=year_from]").evaluate("e => e.closest('label').firstChild")
+    assert shown is not None
+    if label:
+        assert message.startswith(label + ": ")
+    assert page.locator("input[name=year_from]").get_attribute("aria-invalid") == "true"
+    assert "year_to=1000" not in page.url  # the map keeps the filters it had
+    # The list keeps the filters in force too, instead of failing on the bad ones.
+    failed = page.evaluate("window.Mura.text.inViewFailed")
+    assert page.locator("#in-view-status").text_content() not in ("", failed)
+    assert all("year_to=1000" not in url for url in recorder.urls if "in-view" in url)
+    assert all("400" in error for error in recorder.errors)  # the check's answer, logged
+
+    page.fill("input[name=year_to]", "2000")
+    page.locator("input[name=year_to]").dispatch_event("change")
+    page.wait_for_selector("#error-year_from", state="hidden")
+    assert "year_to=2000" in page.url
+
+
+def test_a_link_with_an_inverted_period_says_so_beside_the_field(page, live_site, sites):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site.url}])
+    recorder = _open(page, live_site, "?z=9&lat=43.3&lon=68.27&year_from=1500&year_to=1000")
+
+    message = page.locator("#error-year_from").text_content()
+
+    assert message == "From year: The period must start before it ends."
+    assert sum(f["properties"]["count"] for f in recorder.layer_features("cells")) == 3
+    assert all("year_from" not in url for url, _ in recorder.tiles)

@@ -214,6 +214,10 @@ def test_the_panel_gives_the_clicked_sites_essentials(client, yasawi):
 
     assert panel.json() | {"photo": None} == {
         "ref": yasawi.registry_number,
+        "lon": round(yasawi.location.x, 5),  # open (S0): its public point is its point
+        "lat": round(yasawi.location.y, 5),
+        "cell": False,
+        "region_code": yasawi.region.code,
         "name": "Mausoleum of Khoja Ahmed Yasawi",
         "category": "Urban planning and architecture",
         "significance": "International (UNESCO)",
@@ -223,6 +227,24 @@ def test_the_panel_gives_the_clicked_sites_essentials(client, yasawi):
         "photo": None,
         "url": f"/sites/{yasawi.registry_number}/",
     }
+
+
+def test_the_panel_of_a_withheld_site_gives_its_region_and_no_point(client, db):
+    site = HeritageSiteFactory(published=True, sensitivity="S3", location=Point(68.2611, 43.3012))
+
+    panel = client.get(reverse("maps:site-panel", args=[site.registry_number])).json()
+
+    assert (panel["lon"], panel["lat"]) == (None, None)
+    assert panel["region_code"] == site.region.code
+    assert "68.26" not in str(panel)
+
+
+def test_the_panel_of_a_generalised_site_gives_its_cell_centre(client, db):
+    site = HeritageSiteFactory(published=True, sensitivity="S2", location=Point(76.9519, 43.238))
+
+    panel = client.get(reverse("maps:site-panel", args=[site.registry_number])).json()
+
+    assert (panel["lon"], panel["lat"], panel["cell"]) == (76.95, 43.25, True)
 
 
 def test_the_sitemap_lists_published_sites_only(client, yasawi):
@@ -323,9 +345,9 @@ def _map_text(client, language) -> dict:
 def test_the_count_of_suggestions_agrees_with_its_number(client, db):
     english, russian = _map_text(client, "en"), _map_text(client, "ru")
 
-    assert english["results"]["1"] == "1 site found."
-    assert english["results"]["8"] == "8 sites found."
-    assert russian["results"]["2"] == "Найдено объектов: 2."
+    assert english["results"]["1"] == "1 place or site found."
+    assert english["results"]["8"] == "8 places or sites found."
+    assert russian["results"]["2"] == "Найдено мест и объектов: 2."
 
 
 def test_the_russian_period_filter_reads_from_year_to_year(client, db):

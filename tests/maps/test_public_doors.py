@@ -26,6 +26,7 @@ OTHER_PUBLIC_DOORS = [
     lambda site: reverse("maps:home"),
     lambda site: reverse("maps:home") + "?category=architecture&year_from=-500",
     lambda site: reverse("maps:areas", args=[1]),
+    lambda site: reverse("maps:filters-check") + "?category=architecture&year_from=-500",
     lambda site: reverse("maps:sitemap"),
     lambda site: tile_url(*EXACT, 5),
 ]
