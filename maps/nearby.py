@@ -1,5 +1,11 @@
 """A site page's nearby sites: the nearest published sites, measured between public points only.
 
+Only between open (S0) sites: a sensitive site's page lists none, and no page lists a sensitive
+neighbour. A list naming an S1–S3 site on the page of an open site close to it (or the other way
+round) is the kind of link DESIGN §4 keeps private where it narrows a site ("part of" an open
+parent), and leaving out only the related ones would itself tell which are related
+(tests/privacy/test_records.py). The rounding below stays for the distances' sake.
+
 Distances go from the page's site's public point (the cell centre of an S1/S2 site) to each
 neighbour's public point, as the API's `near` ordering measures them (registry/features.py), so
 nothing here is finer than what the map already publishes. A withheld (S3) site has no public
@@ -21,6 +27,7 @@ from registry.models import PublicSite
 from registry.search import SiteQuery
 
 NEARBY_COUNT = 6
+OPEN_SHARE = 3  # rows read per neighbour shown (about half of published sites are open)
 # How far a public point may lie from its site (about half a cell's diagonal), by sensitivity:
 # the distance between two public points is rounded to a step no finer than their sum.
 UNCERTAINTY_M = {"S0": 0, "S1": 1_000, "S2": 5_000}
@@ -79,17 +86,22 @@ def nearby_sites(site: PublicSite, count: int = NEARBY_COUNT) -> list[Neighbour]
     public point are not measured, so not listed), or, for a site without one, `count` other
     sites of its region by name."""
     point = site.public_location
+    if site.sensitivity != "S0":
+        return []
     if point is None:
         query = SiteQuery(region_ids=(site.region_id,), ordering="name")
         origin_uncertainty = 0
     else:
         query = SiteQuery(near=(point.x, point.y), ordering="distance")
         origin_uncertainty = UNCERTAINTY_M.get(site.sensitivity, 0)
-    page = features.page(public_door(), query, limit=count + 1)
+    # Sensitive neighbours are read and passed over: a few more rows than are shown.
+    page = features.page(public_door(), query, limit=OPEN_SHARE * count + 1)
     neighbours = []
     for text in page.features:
         feature = json.loads(text)
         if feature["id"] == site.registry_number:
+            continue
+        if feature["properties"].get("sensitivity") != "S0":
             continue
         if point is not None and feature["geometry"] is None:
             continue

@@ -91,7 +91,10 @@ def test_an_oversized_geojson_area_is_refused(client, db):
     ring = [[70 + i / 100000, 45 + (i % 2) / 1000] for i in range(25000)] + [[70, 45]]
     body = json.dumps({"area": {"type": "Polygon", "coordinates": [ring]}})
 
-    response = post_search(client, body)
+    response = client.post(
+        reverse("api:site-search"), body, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
 
     assert response.status_code == 400
     assert "vertices" in response.json()["errors"]["area"][0]

@@ -171,58 +171,27 @@ def test_nearby_sites_are_published_ones_nearest_first_with_their_distance(clien
     assert far.registry_number in nearby
 
 
-def test_distance_to_a_generalised_neighbour_is_from_its_cell_centre_and_rounded(client, open_site):
-    HeritageSiteFactory(
+def test_only_open_sites_have_and_are_nearby_sites(client, open_site):
+    """A sensitive neighbour is never named on an open site's page, and a sensitive site's page
+    lists no neighbours (tests/privacy/test_records.py: links that would narrow a site)."""
+    hoard = HeritageSiteFactory(
         published=True, sensitivity="S2", name_en="Hidden hoard", location=Point(*S2_EXACT)
     )
-    public = _geodesic_m(OPEN, (68.35, 43.25))
-    exact = _geodesic_m(OPEN, S2_EXACT)
-
-    nearby = _nearby(_page(client, open_site).content.decode())
-    shown = re.search(r"Hidden hoard</a> <span class=\"distance\">about (\d+) km", nearby)
-
-    assert shown, nearby
-    assert f"{public / 1000:.1f}" != f"{exact / 1000:.1f}"  # the test can tell them apart
-    assert int(shown.group(1)) == round(public / 5000) * 5
-    assert int(shown.group(1)) % 5 == 0
-    assert f"{exact / 1000:.1f}" not in nearby
-
-
-def test_a_generalised_sites_neighbours_are_measured_from_its_cell_centre(client, db):
-    site = HeritageSiteFactory(
+    kurgans = HeritageSiteFactory(
         published=True, sensitivity="S1", name_en="Kurgan field", location=Point(*S1_EXACT)
     )
-    HeritageSiteFactory(
-        published=True, sensitivity="S0", name_en="Old bridge", location=Point(68.3300, 43.2800)
-    )
-    public = _geodesic_m((68.285, 43.275), (68.33, 43.28))
-    exact = _geodesic_m(S1_EXACT, (68.33, 43.28))
-    assert f"{public / 1000:.1f}" != f"{exact / 1000:.1f}"  # the test can tell them apart
-
-    html = _page(client, site).content.decode()
-    shown = re.search(r"Old bridge</a> <span class=\"distance\">about (\d+) km", _nearby(html))
-
-    assert shown
-    assert int(shown.group(1)) == round(public / 1000)
-    assert f"{exact / 1000:.1f}" not in html
-    for value in S1_EXACT:
-        assert f"{value:.4f}" not in html
-
-
-def test_a_withheld_sites_page_lists_its_region_without_distances(client, open_site):
-    site = HeritageSiteFactory(
+    barrow = HeritageSiteFactory(
         published=True, sensitivity="S3", name_en="Withheld barrow", location=Point(68.30, 43.31)
     )
-    HeritageSiteFactory(published=False, sensitivity="S0", name_en="Draft tower")
 
-    html = _page(client, site).content.decode()
-    nearby = _nearby(html)
+    open_page = _page(client, open_site).content.decode()
+    sensitive_pages = [_page(client, site).content.decode() for site in (hoard, kurgans, barrow)]
 
-    assert "Yasawi mausoleum" in nearby
-    assert "Draft tower" not in nearby
-    assert "km" not in nearby
-    assert " m<" not in nearby
-    assert "Other sites in" in html
+    for name in ("Hidden hoard", "Kurgan field", "Withheld barrow"):
+        assert name not in _nearby(open_page)
+    for html in sensitive_pages:
+        assert _nearby(html) == ""
+        assert "Yasawi mausoleum" not in html
 
 
 def test_back_to_the_map_defaults_to_the_map_at_the_public_point(client, db):
