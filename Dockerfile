@@ -16,12 +16,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # (find_library finds libgdal.so.36 and libgeos_c.so.1 in the ldconfig cache, so
 # GDAL_LIBRARY_PATH/GEOS_LIBRARY_PATH are not needed). gdal-bin is left out on purpose:
 # on trixie it depends on python3 and python3-gdal, i.e. a second Python, and Mura never
-# calls the GDAL command-line tools.
+# calls the GDAL command-line tools. fonts-dejavu-core: the passport PDF's fonts (Kazakh
+# and Russian Cyrillic), /usr/share/fonts/truetype/dejavu as on the Debian hosts.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libgdal36 \
         libgeos-c1t64 \
         libproj25 \
+        fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --gid 10001 mura \

@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VAR="$ROOT/var"
 VENV="$ROOT/.venv"
 PG_BIN=/usr/lib/postgresql/15/bin
-DEB_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin libgdal-dev chromium chromium-driver wrk gettext nginx-light)
+DEB_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin libgdal-dev chromium chromium-driver wrk gettext nginx-light fonts-dejavu-core)
 
 say() { printf '\033[1m[mura]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[mura] %s\033[0m\n' "$*" >&2; exit 1; }
