@@ -6,8 +6,10 @@ from simple_history import register as track_history
 
 from registry.models import (
     AdminArea,
+    AtRiskEntry,
     Designation,
     HeritageSite,
+    Inspection,
     ProtectionZone,
     PublicSite,
     SitePhoto,
@@ -62,3 +64,5 @@ track_history(Designation)
 track_history(ProtectionZone, excluded_fields=["area_ha"])
 track_history(SitePhoto)
 track_history(Typology)
+track_history(Inspection)
+track_history(AtRiskEntry)

@@ -3,17 +3,29 @@ from registry.models.aggregates import PublicMapVersion, SearchWord, SiteCellCou
 from registry.models.areas import AdminArea, RegistrySequence
 from registry.models.changes import ChangeRequest
 from registry.models.imports import ImportMapping
+from registry.models.monitoring import (
+    AtRiskEntry,
+    AtRiskSnapshot,
+    Inspection,
+    InspectionAction,
+    InspectionThreat,
+)
 from registry.models.places import BaseFeature, Place
 from registry.models.records import Designation, ProtectionZone, SitePhoto
 from registry.models.sites import HeritageSite, PublicSite, SiteStatusChange, Typology
 
 __all__ = [
     "AdminArea",
+    "AtRiskEntry",
+    "AtRiskSnapshot",
     "BaseFeature",
     "ChangeRequest",
     "Designation",
     "HeritageSite",
     "ImportMapping",
+    "Inspection",
+    "InspectionAction",
+    "InspectionThreat",
     "Place",
     "ProtectionZone",
     "PublicMapVersion",

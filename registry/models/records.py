@@ -107,6 +107,16 @@ class SitePhoto(models.Model):
     is_public = models.BooleanField(_("public"), default=False)
     is_primary = models.BooleanField(_("primary"), default=False)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # A photo taken at an inspection (registry/models/monitoring.py): still a photo of the site,
+    # public only if marked so, like any other.
+    inspection = models.ForeignKey(
+        "registry.Inspection",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("inspection"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", editable=False
     )
