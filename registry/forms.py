@@ -135,6 +135,10 @@ class SiteForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["name_kk"].required = True
+        for name in ("date_from", "date_to"):  # the model's "BCE < 0", in words and translated
+            self.fields[name].help_text = _(
+                "A year before the Common Era is negative: 500 BC is -500."
+            )
         # Drawn or typed: clean() asks for one of them, in words ("Put the site on the map,
         # or type its longitude and latitude.", not GeoDjango's "No geometry value provided.").
         self.fields["location"].required = False

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 from simple_history.utils import bulk_update_with_history
 
@@ -37,44 +38,48 @@ JPEG_QUALITY = 85
 
 # The disk (or the user's quota) is full: the officer is told, and nothing of it is kept.
 NO_ROOM = (errno.ENOSPC, errno.EDQUOT)
-NO_ROOM_MESSAGE = (
-    "The server has no room to store this photo right now, so nothing was saved. "
-    "Please tell an administrator."
-)
 
-ACCEPTED = (
-    f"Accepted: JPEG, PNG or WebP photos of at most {MAX_UPLOAD_BYTES // 2**20} MB "
-    f"and {MAX_PIXELS // 10**6} megapixels."
-)
+
+def no_room_message() -> str:
+    return _(
+        "The server has no room to store this photo right now, so nothing was saved. "
+        "Please tell an administrator."
+    )
 
 
 def _refusal(problem: str) -> ValidationError:
-    return ValidationError({"upload": f"{problem} {ACCEPTED}"})
+    accepted = _(
+        "Accepted: JPEG, PNG or WebP photos of at most %(mb)d MB and %(mp)d megapixels."
+    ) % {"mb": MAX_UPLOAD_BYTES // 2**20, "mp": MAX_PIXELS // 10**6}
+    return ValidationError({"upload": f"{problem} {accepted}"})
 
 
 def _read(upload: UploadedFile | File) -> bytes:
     """The upload's bytes, refused before reading if too large or empty."""
     if upload.size > MAX_UPLOAD_BYTES:
-        raise _refusal(f"The file is too large ({upload.size:,} bytes).")
+        raise _refusal(_("The file is too large (%(size)s bytes).") % {"size": f"{upload.size:,}"})
     upload.open()
     # One byte more than allowed, in case the reported size was wrong.
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _refusal("The file is too large.")
+        raise _refusal(_("The file is too large."))
     if not data:
-        raise _refusal("The file is empty.")
+        raise _refusal(_("The file is empty."))
     return data
 
 
 def _check_header(image: Image.Image) -> None:
     """Format and dimensions, from the header alone: nothing has been decoded yet."""
     if image.format not in EXTENSIONS:
-        raise _refusal(f"{image.format} images are not accepted.")
+        raise _refusal(_("%(format)s images are not accepted.") % {"format": image.format})
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise _refusal(
-            f"The image is {width} × {height} pixels ({width * height / 1e6:.0f} megapixels), "
-            "which is too large to process."
+            _(
+                "The image is %(width)d × %(height)d pixels (%(mp).0f megapixels), "
+                "which is too large to process."
+            )
+            % {"width": width, "height": height, "mp": width * height / 1e6}
         )
 
 
@@ -102,11 +107,11 @@ def _decode(data: bytes) -> tuple[str, Image.Image]:
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _refusal("The image declares dimensions too large to process safely.") from exc
+            raise _refusal(_("The image declares dimensions too large to process safely.")) from exc
         except Image.UnidentifiedImageError as exc:
-            raise _refusal("The file is not a JPEG, PNG or WebP image.") from exc
+            raise _refusal(_("The file is not a JPEG, PNG or WebP image.")) from exc
         except Exception as exc:  # Pillow signals a damaged file with many exception types
-            raise _refusal("The image is damaged or incomplete and cannot be read.") from exc
+            raise _refusal(_("The image is damaged or incomplete and cannot be read.")) from exc
 
 
 def _fitted(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
@@ -173,7 +178,7 @@ def _store(photo: SitePhoto, files: dict[str, tuple[bytes, str]], by: AbstractBa
         for storage, name in written:
             storage.delete(name)
         if isinstance(failure, OSError) and failure.errno in NO_ROOM:
-            raise ValidationError({"upload": NO_ROOM_MESSAGE}) from failure
+            raise ValidationError({"upload": no_room_message()}) from failure
         raise
 
 
@@ -256,7 +261,10 @@ def photo_reorder(*, site: HeritageSite, photo_ids: list[int], by: AbstractBaseU
     photos = {photo.pk: photo for photo in SitePhoto.objects.filter(site=site)}
     if problems := _order_problems(photo_ids, set(photos)):
         raise ValidationError(
-            {"photo_ids": f"List each photo of this site exactly once ({'; '.join(problems)})."}
+            {
+                "photo_ids": _("List each photo of this site exactly once (%(problems)s).")
+                % {"problems": "; ".join(problems)}
+            }
         )
     changed = []
     for position, pk in enumerate(photo_ids):

@@ -75,7 +75,7 @@ def test_a_photo_that_does_not_fit_leaves_no_row_and_no_file(
         url,
         data={"licence": "CC-BY-4.0", "csrfmiddlewaretoken": csrf_token(session)},
         files=files,
-        headers={"Referer": url},
+        headers={"Referer": url, "Accept-Language": "en"},
         timeout=30,
     )
     app.stop()

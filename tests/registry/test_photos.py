@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image, ImageCms, TiffImagePlugin
 from PIL.PngImagePlugin import PngInfo
 
@@ -34,6 +35,13 @@ XMP = (
 # What Pillow reports for a bare JPEG it wrote itself: the JFIF header and nothing else.
 BARE_JPEG_INFO = {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi"}
 ACCEPTED = "Accepted: JPEG, PNG or WebP"
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Refusals are in the officer's language (registry/services/photos.py): read in English."""
+    with translation.override("en"):
+        yield
 
 
 def _rational(value: float) -> TiffImagePlugin.IFDRational:
@@ -461,3 +469,12 @@ def test_reorder_refuses_anything_but_the_sites_photos_once_each(
 
     assert problem in refusal.value.message_dict["photo_ids"][0]
     assert list(site.photos.values_list("pk", flat=True)) == ids
+
+
+def test_a_refusal_is_in_the_officers_language(add):
+    with translation.override("kk"), pytest.raises(ValidationError) as refusal:
+        add(b"", name="empty.jpg", content_type="image/jpeg")
+
+    (message,) = refusal.value.message_dict["upload"]
+    assert "Файл бос." in message
+    assert "Accepted" not in message
