@@ -131,11 +131,9 @@ def home(request):
     config = {
         "tiles": reverse("maps:tile", args=[0, 0, 0]).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
         "version": public_map_version(),
-        "areas": reverse("maps:areas", args=[1]).replace("/1.geojson", "/{level}.geojson"),
         "panel": reverse("maps:site-panel", args=["REF"]),
         "suggest": reverse("maps:suggest"),
         "inView": reverse("maps:sites-in-view"),
-        "osm": osm_layers(),
         "check": reverse("maps:filters-check"),
         # Where the map goes for a chosen region, or for a withheld site (region only).
         "regions": {r.code: [round(v, 3) for v in r.box.extent] for r in regions},
