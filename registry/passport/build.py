@@ -24,10 +24,8 @@ def pdf_bytes(site: HeritageSite | PublicSite, *, language: str, compress: bool 
     """The passport of `site` in `language`: the staff edition for a full record (the caller
     checked the user may see it), the public edition for a public view's row."""
     with translation.override(language):
-        if isinstance(site, HeritageSite):
-            content = passport_staff(site)
-        else:
-            content = passport_public(site)
+        staff = isinstance(site, HeritageSite)
+        content = passport_staff(site) if staff else passport_public(site)
         out = io.BytesIO()
         passport_pdf(content, out, compress=compress)
     return out.getvalue()

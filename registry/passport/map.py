@@ -19,7 +19,7 @@ from reportlab.lib import colors
 from registry.models import AdminArea, BaseFeature, Place
 from registry.passport.content import MapSpec
 
-MIN_SPAN_DEG = 0.04  # the narrowest map: about 3-4 km, so a small site has its surroundings
+MIN_SPAN_DEG = 0.08  # the narrowest map: about 7 km, so a small site has its surroundings
 PADDING = 0.25  # of the features' extent, on each side
 MAX_PLACES = 12
 
@@ -34,7 +34,8 @@ HIGHLIGHT = colors.Color(0.70, 0.15, 0.12, alpha=0.12)
 
 CLIPPED_SQL = """
 SELECT {columns}, ST_AsBinary(ST_ClipByBox2D(
-    ST_SimplifyPreserveTopology(geom, %(tolerance)s), ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)))
+    ST_SimplifyPreserveTopology(geom, %(tolerance)s),
+    ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)))
 FROM {table}
 WHERE geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326) AND {where}
 """

@@ -3,6 +3,7 @@ letters), in the active language. Reads only a `Passport` (content.py)."""
 
 import io
 from functools import cache
+from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
@@ -27,7 +28,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from xml.sax.saxutils import escape
 
 from registry.passport.content import Passport
 from registry.passport.map import location_map
@@ -59,7 +59,12 @@ def _styles() -> dict[str, ParagraphStyle]:
         "kicker": ParagraphStyle("kicker", base, fontSize=10, textColor=colors.HexColor("#555")),
         "title": ParagraphStyle("title", base, fontName="Passport-Bold", fontSize=18, leading=22),
         "h2": ParagraphStyle(
-            "h2", base, fontName="Passport-Bold", fontSize=11.5, leading=14, spaceBefore=8,
+            "h2",
+            base,
+            fontName="Passport-Bold",
+            fontSize=11.5,
+            leading=14,
+            spaceBefore=8,
             spaceAfter=4,
         ),  # fmt: skip
         "number": ParagraphStyle("number", base, fontName="Passport-Bold", fontSize=12),
@@ -193,7 +198,7 @@ def _photos(p: Passport) -> list:
         cells.append([image, text] if image else [text])
     table = Table([cells], colWidths=[cell] * len(cells), hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [_p(_("Photographs"), "h2"), table]
+    return [KeepTogether([_p(_("Photographs"), "h2"), table])]
 
 
 def _condition(p: Passport) -> list:
@@ -227,9 +232,13 @@ def _condition(p: Passport) -> list:
 
 
 def _footer(p: Passport):
-    text = _("Mura, the heritage registry of Kazakhstan · %(number)s · record version "
-             "%(version)s · issued %(date)s") % {  # fmt: skip
-        "number": p.number, "version": p.version, "date": _date(p.issued_on)
+    text = _(
+        "Mura, the heritage registry of Kazakhstan · %(number)s · record version "
+        "%(version)s · issued %(date)s"
+    ) % {  # fmt: skip
+        "number": p.number,
+        "version": p.version,
+        "date": _date(p.issued_on),
     }
 
     def draw(canvas, doc) -> None:
@@ -251,7 +260,7 @@ def passport_pdf(p: Passport, out, *, compress: bool = True) -> None:
         _header(p),
         Spacer(0, 4 * mm),
         _identity(p),
-        KeepTogether([_p(_("Location map"), "h2"), location_map(p.map, WIDTH, 88 * mm)]),
+        KeepTogether([_p(_("Location map"), "h2"), location_map(p.map, WIDTH, 80 * mm)]),
         _p(_("Designations and protection zones"), "h2"),
         *_designations(p),
         *_photos(p),

@@ -64,7 +64,7 @@ def dress(site, *, officer=None):
     inspector = officer or UserFactory(username="zhanar", first_name="Inspector Zhanar",
                                        last_name="Bekova")  # fmt: skip
     designation = Designation.objects.create(
-        site=site, scheme="republican_list", act_number="No. 38", act_date=date(2020, 1, 14),
+        site=site, scheme="republican_list", act_number="38", act_date=date(2020, 1, 14),
         authority_kk="ҚР Үкіметі", authority_ru="Правительство РК", authority_en="Government",
     )  # fmt: skip
     ProtectionZone.objects.create(
@@ -75,7 +75,8 @@ def dress(site, *, officer=None):
               caption_kk="Оңтүстік қасбет", caption_ru="Южный фасад", author="A. Photographer",
               is_public=True, is_primary=True)  # fmt: skip
     photo_add(site=site, upload=jpeg("red"), added_by=inspector, caption_en="Private trench",
-              caption_kk="Жабық траншея", caption_ru="Закрытый раскоп", author="B. Secret")  # fmt: skip
+              caption_kk="Жабық траншея", caption_ru="Закрытый раскоп",
+              author="B. Secret")  # fmt: skip
     inspection = Inspection.objects.create(
         site=site, inspected_on=date(2026, 5, 3), inspector=inspector, condition="poor",
         notes=NOTE, state=Inspection.State.CONFIRMED,
