@@ -129,6 +129,7 @@ def _outline(frame: Frame, geom: GEOSGeometry, **style) -> list[PolyLine]:
     return [
         PolyLine([c for x, y in line.coords for c in frame.xy(x, y)], **style)
         for line in _lines(geom)
+        if len(line.coords) >= 2
     ]
 
 

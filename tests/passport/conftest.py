@@ -12,6 +12,7 @@ from PIL import Image
 from registry.models import AtRiskEntry, Designation, Inspection, InspectionThreat, ProtectionZone
 from registry.services.photos import photo_add
 from tests.factories import HeritageSiteFactory, UserFactory
+from tests.officer.conftest import people  # noqa: F401 (the officers of tests/officer)
 
 # Exact positions no public passport of a generalised site may contain, in any form.
 EXACT = Point(68.27105556, 43.29769444, srid=4326)
@@ -28,7 +29,8 @@ def jpeg(colour: str = "teal", size=(2400, 1600)) -> SimpleUploadedFile:
 def pdf_text(data: bytes) -> str:
     document = pypdfium2.PdfDocument(data)
     try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
+        text = " ".join(page.get_textpage().get_text_range() for page in document)
+        return " ".join(text.split())  # lines wrapped by the layout joined again
     finally:
         document.close()
 
