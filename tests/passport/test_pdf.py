@@ -44,11 +44,14 @@ def test_zones_have_their_area_in_hectares_on_the_spheroid(open_site):
 def test_the_passport_carries_designation_condition_risk_and_version(open_site):
     text = pdf_text(_public(open_site, "en"))
 
-    assert "38" in text and "Government" in text
+    assert "38" in text
+    assert "Government" in text
     assert "Erosion (High" in text  # the confirmed inspection's threat
     assert "Heritage at Risk register since" in text
     assert f"record version {open_site.version}" in text
-    assert "South facade" in text and "A. Photographer" in text and "CC BY 4.0" in text
+    assert "South facade" in text
+    assert "A. Photographer" in text
+    assert "CC BY 4.0" in text
 
 
 def test_only_confirmed_inspections_are_listed(open_site):
@@ -77,7 +80,8 @@ def test_the_staff_edition_has_the_exact_point_inspector_and_notes(client, open_
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "43.297694 N, 68.271056 E" in text
-    assert NOTE in text and INSPECTOR in text
+    assert NOTE in text
+    assert INSPECTOR in text
     assert "Private trench" in text
 
 

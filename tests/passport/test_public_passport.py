@@ -89,7 +89,8 @@ def test_photos_are_embedded_downscaled(client, open_site):
     ]
     document.close()
 
-    assert sizes and all(max(size) <= 1200 for size in sizes)
+    assert sizes
+    assert all(max(size) <= 1200 for size in sizes)
 
 
 def test_a_draft_has_no_passport(client, db):
