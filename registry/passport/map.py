@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, Path, PolyLine, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from registry.models import AdminArea, BaseFeature, Place
 from registry.passport.content import MapSpec
@@ -168,7 +169,9 @@ def _places(drawing: Drawing, frame: Frame) -> None:
         x, y = frame.xy(place.point.x, place.point.y)
         drawing.add(Circle(x, y, 1.6, fillColor=colors.black, strokeColor=None))
         name = getattr(place, field) or place.name
-        drawing.add(String(x + 3, y + 2, name, fontName="Passport", fontSize=6.5))
+        width = stringWidth(name, "Passport", 6.5)
+        left = x + 3 if x + 3 + width < frame.width - 4 else x - 3 - width  # inside the frame
+        drawing.add(String(left, y + 2, name, fontName="Passport", fontSize=6.5))
 
 
 def _site(drawing: Drawing, frame: Frame, spec: MapSpec) -> None:

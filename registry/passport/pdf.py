@@ -192,7 +192,7 @@ def _photos(p: Passport) -> list:
     cell = WIDTH / 3
     cells = []
     for photo in p.photos:
-        image = _photo(photo.name, cell - 6, 48 * mm)
+        image = _photo(photo.name, cell - 6, 40 * mm)
         credit = " · ".join(x for x in (photo.author, photo.licence) if x)
         text = _p("\n".join(x for x in (photo.caption, credit) if x), "small")
         cells.append([image, text] if image else [text])
@@ -260,7 +260,7 @@ def passport_pdf(p: Passport, out, *, compress: bool = True) -> None:
         _header(p),
         Spacer(0, 4 * mm),
         _identity(p),
-        KeepTogether([_p(_("Location map"), "h2"), location_map(p.map, WIDTH, 80 * mm)]),
+        KeepTogether([_p(_("Location map"), "h2"), location_map(p.map, WIDTH, 72 * mm)]),
         _p(_("Designations and protection zones"), "h2"),
         *_designations(p),
         *_photos(p),
