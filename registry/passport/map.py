@@ -34,9 +34,8 @@ SITE = colors.HexColor("#b3261e")
 HIGHLIGHT = colors.Color(0.70, 0.15, 0.12, alpha=0.12)
 
 CLIPPED_SQL = """
-SELECT {columns}, ST_AsBinary(ST_ClipByBox2D(
-    ST_SimplifyPreserveTopology(geom, %(tolerance)s),
-    ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)))
+SELECT {columns}, ST_AsBinary(ST_SimplifyPreserveTopology(
+    ST_ClipByBox2D(geom, ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)), %(tolerance)s))
 FROM {table}
 WHERE geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326) AND {where}
 """
