@@ -340,6 +340,7 @@ MURA_RATES = {
     "map": env("MURA_RATE_MAP", "600/min"),
     "pages": env("MURA_RATE_PAGES", "600/min"),  # site pages with their photos, sitemaps
     "ogc": env("MURA_RATE_OGC", "300/min"),  # QGIS pages through items as the view moves
+    "passports": env("MURA_RATE_PASSPORTS", "30/min"),  # monument passports, made per request
     "login": env("MURA_RATE_LOGIN", "30/hour"),  # login and password-reset posts
 }
 
