@@ -278,8 +278,11 @@ def passport_public(site: PublicSite) -> Passport:
         )
     else:
         spec = MapSpec(mode="region", region_id=site.region_id)
+    common = _common(site, staff=False, number=site.registry_number)
+    if site.public_location is None:  # withheld (S3): its region only, whatever the view has
+        common["district"] = ""
     return Passport(
-        **_common(site, staff=False, number=site.registry_number),
+        **common,
         location_note=LOCATION_NOTES[site.sensitivity](),
         coordinates=_coordinates(site.public_location) if open_site else "",
         designations=_designations(designations, zones_public=open_site),

@@ -4,8 +4,10 @@ import io
 
 import pypdfium2
 import pytest
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 
+from registry.models import HeritageSite, PublicSite
 from tests.factories import HeritageSiteFactory
 from tests.passport.conftest import (
     EXACT,
@@ -128,3 +130,26 @@ def test_the_pdf_is_readable(client, open_site):
     document = pypdfium2.PdfDocument(io.BytesIO(_get(client, open_site).content))
     assert len(document) >= 1
     document.close()
+
+
+def test_moving_a_sensitive_site_within_its_cell_changes_no_byte(client, sensitive_site):
+    """The public edition depends on the public cell only: the same PDF, byte for byte
+    (reportlab's invariant mode: no creation time or random document id)."""
+    before = _get(client, sensitive_site, lang="kk").content
+    moved = Point(68.2785, 43.2915, srid=4326)  # same 0.01° (and 0.1°) cell as EXACT
+    HeritageSite.objects.filter(pk=sensitive_site.pk).update(location=moved)
+
+    after = _get(client, sensitive_site, lang="kk").content
+
+    assert after == before
+
+
+def test_a_withheld_site_passport_names_its_region_only(client, db):
+    site = HeritageSiteFactory(published=True, sensitivity="S3", location=EXACT.clone(),
+                               name_en="Hidden barrow")  # fmt: skip
+    public = PublicSite.objects.get(pk=site.pk)
+
+    text = pdf_text(_get(client, site, lang="en").content)
+
+    assert public.region.name_en in text
+    assert "withheld" in text
