@@ -97,3 +97,13 @@ def test_the_staff_edition_needs_a_login(client, open_site):
     url = reverse("registry:site-passport", args=[open_site.registry_number])
 
     assert client.get(url).status_code == 302
+
+
+def test_the_staff_edition_refuses_an_unknown_language_naming_lang(client, open_site, people):
+    client.force_login(people["officer_in"])
+    url = reverse("registry:site-passport", args=[open_site.registry_number])
+
+    response = client.get(url, {"lang": "xx"})
+
+    assert response.status_code == 400
+    assert "lang" in response.content.decode()
