@@ -19,6 +19,7 @@ urlpatterns = [
     path("maps/suggest/", views.suggest, name="suggest"),
     path("maps/filters.json", views.filters_check, name="filters-check"),
     path("sites/<str:number>/", pages.site_detail, name="site-detail"),
+    path("sites/<str:number>/passport.pdf", pages.site_passport, name="site-passport"),
     path("data/", pages.data, name="data"),
     path(
         "sitemap.xml",
