@@ -56,6 +56,12 @@ def urls(world) -> tuple[list[str], list[tuple[str, dict]]]:  # noqa: C901
         "/sitemap.xml",
         "/sitemap-sites.xml",
         query("/maps/sites/in-view.json", bbox="46,40,88,56"),
+        "/at-risk/",
+        "/api/v1/at-risk/",
+        "/maps/at-risk.geojson",
+        "/at-risk/charts/regions.svg",
+        "/at-risk/charts/conditions.svg",
+        "/at-risk/charts/threats.svg",
     ]
     for code in regions:
         gets += [
