@@ -179,8 +179,9 @@ def layer(request):
     """The register on the public map: open sites at their point, S1 sites as their 0.01°
     cell. S2 and S3 sites are not on this layer at all (their rows give their region): a
     marked square of sites at risk of looting is a map of where to dig."""
-    if set(request.GET) - {"lang"}:
-        return error_response(400, {k[:40]: [_("Unknown parameter.")] for k in request.GET})
+    unknown = sorted(set(request.GET) - {"lang"})
+    if unknown:
+        return error_response(400, {k[:40]: [_("Unknown parameter.")] for k in unknown[:10]})
     language = get_language()
     features = [
         {

@@ -79,7 +79,8 @@ class Chart:
         return sum(s.value for r in self.rows for b in r.bars for s in b.segments)
 
 
-def _nice_max(value: int) -> int:
+def _nice_max(value: int) -> tuple[int, int]:
+    """The axis' end and its tick step: a round number at or above `value`."""
     for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
         if value <= step * 5:
             return max(step * 5, step * ((value + step - 1) // step)), step

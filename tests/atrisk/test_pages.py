@@ -123,3 +123,14 @@ def test_the_map_layer_shows_s1_as_its_cell_and_leaves_s2_s3_out(client, sensiti
     [feature] = layer["features"]
     assert feature["id"] == sensitive_at_risk["S1"].registry_number
     assert feature["geometry"]["type"] == "Polygon"
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "0"])
+def test_a_year_out_of_any_range_is_404(client, db, year):
+    assert client.get(f"/at-risk/{year}/").status_code == 404
+
+
+def test_the_map_layer_refuses_unknown_parameters(client, db):
+    response = client.get(reverse("maps:at-risk-layer") + "?bbox=1,2,3,4")
+    assert response.status_code == 400
+    assert "bbox" in response.json()["errors"]
