@@ -70,6 +70,8 @@ def urls(world) -> tuple[list[str], list[tuple[str, dict]]]:  # noqa: C901
             query("/ogc/collections/sites/items", region=code),
             query("/api/v1/exports/sites.csv", region=code),
             query("/maps/sites/in-view.json", bbox="46,40,88,56", region=code),
+            query("/api/v1/at-risk/", region=code),
+            query("/at-risk/", region=code),
         ]
     for code in districts:
         gets += [
