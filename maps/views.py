@@ -113,6 +113,15 @@ def _map_text() -> dict:
         "withheld": _("The position of this site is withheld; it is not shown on the map."),
         "inViewLoading": _("Loading the list of sites…"),
         "inViewFailed": _("The list of sites could not be loaded."),
+        "atRisk": {  # maps/static/maps/atrisk.js
+            "toggle": _("Heritage at Risk"),
+            "condition": _("Condition"),
+            "threats": _("Main threats"),
+            "since": _("At risk since"),
+            "cell": _("Shown as its grid square: the position is generalised."),
+            "open": _("Open the site page"),
+            "failed": _("The Heritage at Risk layer could not be loaded."),
+        },
     }
 
 
@@ -135,6 +144,10 @@ def home(request):
         "suggest": reverse("maps:suggest"),
         "inView": reverse("maps:sites-in-view"),
         "check": reverse("maps:filters-check"),
+        "atRisk": {
+            "layer": reverse("maps:at-risk-layer"),
+            "site": reverse("maps:site-detail", args=["REF"]),
+        },
         # Where the map goes for a chosen region, or for a withheld site (region only).
         "regions": {r.code: [round(v, 3) for v in r.box.extent] for r in regions},
     }
