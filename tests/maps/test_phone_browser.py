@@ -317,7 +317,8 @@ def test_the_desktop_keeps_its_layout_and_the_panel_its_close_button(page, live_
     page.wait_for_selector("body[data-map-ready=true]")
     controls, map_box = _box(page, ".map-controls"), _box(page, "#map")
 
-    assert controls["x"] == 0 and controls["width"] == 320
+    assert controls["x"] == 0
+    assert controls["width"] == 320
     assert map_box["x"] == pytest.approx(320, abs=1)
     assert map_box["x"] + map_box["width"] == 1440
     assert page.locator(".sheet-bar").is_hidden()
