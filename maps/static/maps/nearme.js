@@ -46,12 +46,7 @@
     if (M.sheet) M.sheet.atLeast("half");
     M.moveTo(function () {
       M.map.setView(centre, Math.max(M.map.getZoom(), ZOOM), {animate: false});
-      // On a phone the sheet covers the map's lower half: the place is shown above it.
-      var cover = M.sheet && M.sheet.cover();
-      if (cover) {
-        var box = M.map.getContainer().getBoundingClientRect();
-        M.map.panBy([0, Math.round((box.bottom - cover.top) / 2)], {animate: false});
-      }
+      if (M.sheet) M.sheet.showAbove(centre);  // on a phone, above the sheet
     });
     markYou(you);
     say(said.found, false);

@@ -60,7 +60,7 @@
   }
 
   function keepClearOfPanel(latlng) {
-    if (!latlng) return;
+    if (!latlng || (M.sheet && M.sheet.showAbove(latlng))) return;
     M.map.panInside(latlng, {paddingBottomRight: covered(), animate: false});
   }
 

@@ -43,7 +43,17 @@
     // The panel of a site opened (panel.js): shown in the sheet, half open, the map above it.
     showPanel: function () { if (phone.matches) set("half"); },
     // What covers the map on a phone (panel.js keeps a chosen site clear of it), else null.
-    cover: function () { return phone.matches ? sheet.getBoundingClientRect() : null; }
+    cover: function () { return phone.matches ? sheet.getBoundingClientRect() : null; },
+    // On a phone: `latlng` put in the middle of the part of the map above the sheet (true),
+    // not at its edge; elsewhere nothing is done (false).
+    showAbove: function (latlng) {
+      if (!phone.matches || !M.map) return false;
+      var box = M.map.getContainer().getBoundingClientRect();
+      var top = sheet.getBoundingClientRect().top - box.top;
+      var at = M.map.latLngToContainerPoint(latlng);
+      M.map.panBy([Math.round(at.x - box.width / 2), Math.round(at.y - top / 2)], {animate: false});
+      return true;
+    }
   };
 
   /* ---- the handle: pressed, keys, dragged ---- */
