@@ -122,6 +122,27 @@ def _map_text() -> dict:
             "open": _("Open the site page"),
             "failed": _("The Heritage at Risk layer could not be loaded."),
         },
+        # A phone's bottom sheet (maps/static/maps/sheet.js), said when it changes.
+        "sheet": {
+            "peek": _("Collapsed: the search only"),
+            "half": _("Half open"),
+            "full": _("Open full screen"),
+        },
+        # "Near me" (maps/static/maps/nearme.js): every outcome is said.
+        "nearMe": {
+            "finding": _("Finding where you are…"),
+            "found": _("Showing the sites around you."),
+            "denied": _(
+                "Your position was not shared. Allow location for this site in your "
+                "browser's settings, or search for a place instead."
+            ),
+            "unavailable": _("Your position could not be found. Search for a place instead."),
+            "timeout": _("Finding your position took too long. Try again or search for a place."),
+            "unsupported": _(
+                "This browser cannot tell the page where you are. Search for a place instead."
+            ),
+            "youAreHere": _("You are here"),
+        },
     }
 
 
