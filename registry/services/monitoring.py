@@ -29,6 +29,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -110,14 +111,14 @@ class AddMonths(Func):
 def _months_expression():
     by_significance, by_condition = _intervals()
     significance = Case(
-        *(When(significance=k, then=Value(v)) for k, v in by_significance.items()),
+        *(When(Q(significance=k), then=Value(v)) for k, v in by_significance.items()),
         default=Value(DEFAULT_INTERVAL_MONTHS),
         output_field=IntegerField(),
     )
     if not by_condition:
         return significance
     condition = Case(  # NULL for other conditions: LEAST ignores it
-        *(When(condition=k, then=Value(v)) for k, v in by_condition.items()),
+        *(When(Q(condition=k), then=Value(v)) for k, v in by_condition.items()),
         output_field=IntegerField(),
     )
     return Least(significance, condition)
@@ -492,7 +493,11 @@ def decide_at_risk(
     from one's own inspection. Reasons stay; a decline's note is kept in decision_note."""
     if not reviewer.has_perm("registry.review_site", entry.site):
         raise PermissionDenied(_("Only a reviewer of the site's region decides on the register."))
-    entry = AtRiskEntry.objects.select_for_update().select_related("inspection").get(pk=entry.pk)
+    entry = (
+        AtRiskEntry.objects.select_for_update(of=("self",))
+        .select_related("inspection")
+        .get(pk=entry.pk)
+    )
     leaving = entry.state == Entry.LEAVING
     if entry.state not in (Entry.PROPOSED, Entry.LEAVING):
         raise MonitoringRefused(
