@@ -426,7 +426,8 @@ def _rule_apply(site: HeritageSite, latest: Inspection, *, by) -> AtRiskEntry | 
         return entry
     if not meets and entry is not None and entry.state == Entry.LISTED:
         entry.state = Entry.LEAVING
-        entry.exit_reason = f"{_findings(latest)} {_('The at-risk rule is no longer met.')}"
+        no_longer = _("The at-risk rule is no longer met.")
+        entry.exit_reason = f"{_findings(latest)} {no_longer}"
         entry.exit_proposed_by = None
         entry._history_user = by
         entry._change_reason = "leaving proposed by the at-risk rule"
