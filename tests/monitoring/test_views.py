@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from registry.models import AtRiskEntry, HeritageSite, Inspection
@@ -252,3 +252,15 @@ def test_dashboard_csv_and_calendar(client, people):
     client.force_login(people["officer_out"])  # another region: none of these
     response = client.get(reverse("registry:inspections-due-csv"))
     assert list(csv.DictReader(io.StringIO(response.content.decode()))) == []
+
+
+def test_the_site_history_shows_the_condition_an_inspection_set(client, people, site):
+    inspect_and_confirm(site, people, condition="poor")
+    client.force_login(people["officer_in"])
+    with translation.override("en"):
+        page = client.get(
+            reverse("registry:site-history", args=[site.reference]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    text = page.content.decode()
+    assert "condition from the inspection of" in text
+    assert "Poor" in text
