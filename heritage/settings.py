@@ -301,6 +301,22 @@ MURA_TEXT_SCREENING_RADIUS_KM = dict(
     zip(("S1", "S2", "S3"), env_floats("MURA_TEXT_SCREENING_RADIUS_KM", "10,25,50"), strict=True)
 )
 
+# Condition monitoring (registry/services/monitoring.py): months between inspections by a
+# site's significance and by its condition; the shorter applies. MURA_INSPECTION_INTERVALS
+# overrides some or all as "significance_or_condition=months,...", e.g. "local=24,critical=3".
+MURA_INSPECTION_INTERVALS = {
+    "international": 12, "republican": 24, "local": 36, "candidate": 36, "delisted": 60,
+    "poor": 12, "critical": 6,
+}  # fmt: skip
+MURA_INSPECTION_INTERVALS |= {
+    key.strip(): int(months)
+    for key, months in (
+        item.split("=", 1) for item in env("MURA_INSPECTION_INTERVALS", "").split(",") if item
+    )
+}
+# Days before its due date an inspection is listed as due soon on the dashboard.
+MURA_INSPECTION_DUE_SOON_DAYS = int(env("MURA_INSPECTION_DUE_SOON_DAYS", "60"))
+
 # GDAL opens no network resource in any Mura process (heritage/gdal_offline.py): the environment
 # here, before any GDAL is loaded; the fetch callback in RegistryConfig.ready() and again once
 # the importer has loaded pyogrio's own GDAL.

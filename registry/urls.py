@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import imports, passports, records, review, sites
+from registry.views import imports, monitoring, passports, records, review, sites
 
 app_name = "registry"
 urlpatterns = [
@@ -31,6 +31,20 @@ urlpatterns = [
     path("photos/<int:pk>/original/", records.photo_original, name="photo-original"),
     path("photos/<int:pk>/<str:size>/", records.photo_preview, name="photo-preview"),
     path("acts/<int:pk>/document/", records.designation_document, name="act-document"),
+    path("sites/<str:number>/inspections/new/", monitoring.inspection_new, name="inspection-new"),
+    path("inspections/<int:pk>/", monitoring.inspection_detail, name="inspection-detail"),
+    path("inspections/due.csv", monitoring.due_csv, name="inspections-due-csv"),
+    path("inspections/due.ics", monitoring.due_ics, name="inspections-due-ics"),
+    *(
+        path(
+            f"sites/<str:number>/at-risk/{kind}/",
+            monitoring.at_risk_propose,
+            {"kind": kind},
+            name=f"at-risk-propose-{kind}",
+        )
+        for kind in ("list", "leave")
+    ),
+    path("at-risk/<int:pk>/", monitoring.at_risk_detail, name="at-risk-detail"),
     path("review/", review.queue, name="review-queue"),
     path("review/sites/<str:number>/", review.review_site, name="review-site"),
     path("review/changes/<int:pk>/", review.review_change, name="review-change"),

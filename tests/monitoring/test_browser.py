@@ -1,0 +1,73 @@
+"""In a real browser: an officer records an inspection with a photo, a reviewer confirms it,
+the site is proposed at risk by the rule, and the reviewer lists it."""
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from registry.models import AtRiskEntry, Inspection
+from registry.services.demo import demo_accounts_ensure
+from tests.factories import HeritageSiteFactory
+from tests.officer.test_browser_flow import _login, _photo
+
+
+def test_officer_inspects_reviewer_confirms_and_lists_at_risk(
+    live_site, page, screenshot, tmp_path
+):
+    demo_accounts_ensure()
+    site = HeritageSiteFactory(published=True, sensitivity="S1", condition="satisfactory")
+    base = live_site.url
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+
+    _login(page, base, "officer", "mura-officer-demo")
+    page.goto(f"{base}/officer/sites/{site.registry_number}/")
+    with page.expect_navigation():
+        page.click("#monitoring a[href$='/inspections/new/']")
+    page.fill("#id_inspected_on", f"{timezone.localdate():%Y-%m-%d}")
+    page.select_option("#id_condition", "critical")
+    page.fill("#id_notes", "The north wall has collapsed; fresh looters' pits.")
+    page.select_option("#id_threats-0-threat", "looting")
+    page.select_option("#id_threats-0-severity", "high")
+    page.select_option("#id_threats-0-trend", "worsening")
+    page.fill("#id_actions-0-action", "Fence the site and inform the police")
+    page.select_option("#id_actions-0-priority", "urgent")
+    page.set_input_files("#id_photos", str(_photo(tmp_path)))
+    page.fill("#id_photo_author", "Inspector")
+    screenshot(page, "inspection-form")
+    with page.expect_navigation():
+        page.click("#inspection-form button[type=submit]")
+    inspection = Inspection.objects.get(site=site)
+    expect(page.locator("#inspection-state")).to_contain_text("Awaiting confirmation")
+    assert inspection.photos.get().is_public is False
+    with page.expect_navigation():
+        page.click("header form[action$='/logout/'] button")
+
+    _login(page, base, "reviewer", "mura-reviewer-demo")
+    page.goto(f"{base}/officer/review/")
+    thumbnail = page.locator("#inspections-to-review img")
+    expect(thumbnail).to_have_count(1)
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelector('#inspections-to-review img').naturalWidth > 0"
+    )
+    with page.expect_navigation():
+        page.click(f"#inspections-to-review a:has-text('{site.registry_number}')")
+    expect(page.locator("#inspection-threats")).to_contain_text("Looting")
+    with page.expect_navigation():
+        page.click("#inspection-decision button[value=confirm]")
+    expect(page.locator("#inspection-state")).to_contain_text("Confirmed")
+    entry = AtRiskEntry.objects.get(site=site)
+    assert entry.state == AtRiskEntry.State.PROPOSED
+
+    page.goto(f"{base}/officer/review/")
+    with page.expect_navigation():
+        page.click(f"#at-risk-to-review a:has-text('{site.registry_number}')")
+    expect(page.locator("#at-risk-entry")).to_contain_text("Looting")
+    screenshot(page, "at-risk-proposal")
+    with page.expect_navigation():
+        page.click("#at-risk-decision button[value=confirm]")
+    expect(page.locator("#at-risk-state")).to_have_text("At risk")
+    entry.refresh_from_db()
+    assert entry.state == AtRiskEntry.State.LISTED
+    assert entry.listed_on == timezone.localdate()
+    site.refresh_from_db()
+    assert site.condition == "critical"
