@@ -1,5 +1,9 @@
-"""In a real browser: an officer records an inspection with a photo, a reviewer confirms it,
-the site is proposed at risk by the rule, and the reviewer lists it."""
+"""In a real browser, issue 15's journey whole: an officer records an inspection with a photo,
+a reviewer confirms it, the site is proposed at risk by the rule and the reviewer lists it; then
+the public finds it on the register page, on the map's at-risk layer at its grid square (the
+site is S1), and in its passport, with none of the staff's notes or the exact point."""
+
+import json
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -7,6 +11,7 @@ from playwright.sync_api import expect
 from registry.models import AtRiskEntry, Inspection
 from registry.services.demo import demo_accounts_ensure
 from tests.factories import HeritageSiteFactory
+from tests.passport.conftest import coordinate_spellings, pdf_text, raw_streams
 from tests.officer.test_browser_flow import _login, _photo
 
 
@@ -71,3 +76,37 @@ def test_officer_inspects_reviewer_confirms_and_lists_at_risk(
     assert entry.listed_on == timezone.localdate()
     site.refresh_from_db()
     assert site.condition == "critical"
+
+    # The public: signed out, a fresh browser context (no staff cookie).
+    notes = "north wall has collapsed"
+    exact = coordinate_spellings(site.location)
+    public = page.context.browser.new_context(locale="en-GB", extra_http_headers={
+        "Accept-Language": "en"})  # fmt: skip
+    visitor = public.new_page()
+    visitor.goto(f"{base}/at-risk/", wait_until="networkidle")
+    row = visitor.locator(f".at-risk-table tbody tr:has-text('{site.registry_number}')")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Looting")
+    expect(row).to_contain_text("Critical")
+    html = visitor.content()
+    assert notes not in html and "Inspector" not in html
+    assert not [c for c in exact if c.decode() in html]
+
+    visitor.goto(f"{base}/?lang=en", wait_until="networkidle")
+    visitor.wait_for_selector("body[data-map-ready=true]")
+    visitor.check("#at-risk-toggle")
+    visitor.wait_for_selector("body[data-at-risk-features='1']")
+    layer = visitor.request.get(f"{base}/maps/at-risk.geojson").text()
+    (feature,) = json.loads(layer)["features"]
+    assert feature["geometry"]["type"] != "Point"  # S1: its grid square, not the site
+    assert not [c for c in exact if c.decode() in layer]
+    assert notes not in layer
+
+    passport = visitor.request.get(f"{base}/sites/{site.registry_number}/passport.pdf?lang=en")
+    assert passport.status == 200
+    text = pdf_text(passport.body())
+    assert "On the Heritage at Risk register since" in text
+    assert "Looting" in text and "Critical" in text
+    assert notes not in text and "Inspector" not in text
+    assert not [c for c in exact if c in raw_streams(passport.body())]
+    public.close()
