@@ -7,6 +7,9 @@ from registry.services.demo import demo_accounts_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+ENGLISH = ("Reset view", "Zoom in", "Zoom out", "Draw a", "Edit layers", "Delete layers",
+           "No layers", "Layers")  # fmt: skip
+
 
 def _new_site_form(page, base, language):
     demo_accounts_ensure()
@@ -33,3 +36,20 @@ def test_the_reset_view_button_shows_its_icon(page, live_site):
     response = page.request.get(image[5:-2])
     assert response.ok
     assert response.headers["content-type"] == "image/png"
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_widgets_tooltips_and_empty_choices_speak_the_officers_language(
+    page, live_site, language
+):
+    """django-leaflet's draw tooltips and reset view, Leaflet's zoom and layers, and Django
+    6.1's "- Select an option -" were English on kk (and partly ru) pages."""
+    _new_site_form(page, live_site.url, language)
+
+    titles = page.locator("#id_location-map .leaflet-control-container [title]").evaluate_all(
+        "els => els.map(e => e.title)"
+    )
+
+    assert len(titles) >= 6
+    assert [t for t in titles if any(word in t for word in ENGLISH)] == []
+    assert "Select an option" not in page.content()
