@@ -53,3 +53,16 @@ def test_the_widgets_tooltips_and_empty_choices_speak_the_officers_language(
     assert len(titles) >= 6
     assert [t for t in titles if any(word in t for word in ENGLISH)] == []
     assert "Select an option" not in page.content()
+
+
+def test_the_widgets_toolbars_fit_inside_the_map_above_its_scale(page, live_site):
+    """One map holds the point's and the boundary's toolbars (two edit bars among them): at
+    380 px the last one fell behind the scale and out of the map."""
+    _new_site_form(page, live_site.url, "en")
+    bottoms = page.locator("#id_location-map .leaflet-top.leaflet-left > *").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().bottom)"
+    )
+    scale = page.locator("#id_location-map .leaflet-control-scale").bounding_box()
+
+    assert len(bottoms) >= 4
+    assert max(bottoms) <= scale["y"]
