@@ -81,7 +81,9 @@ def test_an_officer_creates_a_site_offline_a_reviewer_approves_and_the_public_se
     page.locator("#id_location-map").scroll_into_view_if_needed()
     _draw_boundary(page)
     expect(page.locator("#id_location-map path.leaflet-interactive")).to_have_count(1)
-    screenshot(page, "journey-officer-2-form")
+    page.locator("#typed-coordinates").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -60)")
+    screenshot(page, "journey-officer-2-form", full_page=False)
     with page.expect_navigation():
         page.click("#site-form button[type=submit]")
     site = HeritageSite.objects.get(name_en="Test mausoleum")
