@@ -124,6 +124,8 @@ def scope_for(request: HttpRequest) -> str | None:
         return "map"  # in-view lists, suggestions, the click panel, outlines
     if path.startswith("/ogc/"):
         return "ogc"
+    if path.startswith("/sites/") and path.endswith("/passport.pdf"):
+        return "passports"  # a PDF made on request: a tenth of a second or more of CPU each
     return "pages"  # the map page, site pages, sitemaps, public photos, API docs
 
 

@@ -340,6 +340,7 @@ MURA_RATES = {
     "map": env("MURA_RATE_MAP", "600/min"),
     "pages": env("MURA_RATE_PAGES", "600/min"),  # site pages with their photos, sitemaps
     "ogc": env("MURA_RATE_OGC", "300/min"),  # QGIS pages through items as the view moves
+    "passports": env("MURA_RATE_PASSPORTS", "30/min"),  # monument passports, made per request
     "login": env("MURA_RATE_LOGIN", "30/hour"),  # login and password-reset posts
 }
 
@@ -402,9 +403,16 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# `manage.py db_worker` (django-tasks-db) runs queued jobs. None is queued yet: form imports,
-# exports and photo copies are made in their request, `import_sites`/`export_sites` in the command.
+# `manage.py db_worker` (django-tasks-db) runs queued jobs: batches of monument passports
+# (registry/tasks.py). Form imports, exports and photo copies are made in their request,
+# `import_sites`/`export_sites` in the command.
 TASKS = {"default": {"BACKEND": env("MURA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# The monument passport (registry/passport/): the TrueType fonts it embeds (DejaVu Sans, from
+# Debian's fonts-dejavu-core: Kazakh and Russian letters), and the absolute address of the
+# public site pages its QR code and footer point to.
+MURA_PASSPORT_FONT_DIR = Path(env("MURA_PASSPORT_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+MURA_PUBLIC_URL = env("MURA_PUBLIC_URL", "https://mura.kz").rstrip("/")
 
 # Rows an export reads from its server-side cursor at a time and appends to its output: one
 # batch is all an export holds (registry/services/exports/).

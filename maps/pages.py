@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.serializers import serialize
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -20,6 +20,7 @@ from maps.text import GENERALISATION, dating_text, og_locale
 from maps.tiles import HALF_CELL
 from maps.views import leaflet_text
 from registry.models.sites import PublicSite
+from registry.passport.build import file_name, pdf_bytes, site_public
 from registry.selectors import (
     area_list_public,
     designation_list_public,
@@ -94,6 +95,24 @@ def site_detail(request, number: str):
     return response
 
 
+@require_GET
+def site_passport(request, number: str):
+    """The public edition of the monument passport (registry/passport/): a published site
+    through the public projection, in `lang` (else the visitor's language); 404 otherwise."""
+    form = SitePageForm(request.GET)
+    if not form.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(m)}" for name, m in form.errors.items())
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+    language = form.cleaned_data["lang"] or get_language()
+    site = site_public(number)
+    if site is None:
+        return render(request, "404.html", {"number": number}, status=404)
+    response = HttpResponse(pdf_bytes(site, language=language), content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{file_name(site, language)}"'
+    response.headers["Content-Language"] = language
+    return response
+
+
 def _site_page(request, number: str):
     site = (
         site_list_public()
@@ -131,6 +150,9 @@ def _site_page(request, number: str):
         "og_locale": og_locale(),
         "leaflet_text": leaflet_text(),
         "site_map": _site_map(site),
+        "passport_url": reverse("maps:site-passport", args=[site.registry_number])
+        + "?"
+        + urlencode({"lang": get_language()}),
         "leaflet_overrides": {
             "TILES": [],
             "RESET_VIEW": False,

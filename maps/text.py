@@ -1,8 +1,10 @@
 """Wording shared by the map panel and the site pages, in the chosen language."""
 
-from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+
+from registry.dating import dating_text, year_text
+
+__all__ = ["GENERALISATION", "dating_text", "og_locale", "year_text"]
 
 # Open Graph wants language_TERRITORY (a bare "kk" is not a locale there).
 OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_US"}
@@ -25,18 +27,3 @@ GENERALISATION = {
 
 def og_locale() -> str:
     return OG_LOCALES.get(get_language(), OG_LOCALES["kk"])
-
-
-def year_text(year: int) -> str:
-    """A signed year in words: negative years are BCE."""
-    if year < 0:
-        return _("%(year)s BCE") % {"year": number_format(-year, force_grouping=True)}
-    return _("%(year)s CE") % {"year": year}
-
-
-def dating_text(date_from: int | None, date_to: int | None) -> str:
-    if date_from is None and date_to is None:
-        return ""
-    if date_from is None or date_to is None or date_from == date_to:
-        return year_text(date_from if date_from is not None else date_to)
-    return _("%(start)s – %(end)s") % {"start": year_text(date_from), "end": year_text(date_to)}

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from maps import basemap, pages, views
+from maps import atrisk, basemap, pages, views
 
 app_name = "maps"
 sitemaps = {"sites": pages.SiteSitemap}
@@ -19,7 +19,12 @@ urlpatterns = [
     path("maps/suggest/", views.suggest, name="suggest"),
     path("maps/filters.json", views.filters_check, name="filters-check"),
     path("sites/<str:number>/", pages.site_detail, name="site-detail"),
+    path("sites/<str:number>/passport.pdf", pages.site_passport, name="site-passport"),
     path("data/", pages.data, name="data"),
+    path("at-risk/", atrisk.register_page, name="at-risk"),
+    path("at-risk/<int:year>/", atrisk.year_page, name="at-risk-year"),
+    path("at-risk/charts/<str:name>.svg", atrisk.chart_svg, name="at-risk-chart"),
+    path("maps/at-risk.geojson", atrisk.layer, name="at-risk-layer"),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -113,6 +113,36 @@ def _map_text() -> dict:
         "withheld": _("The position of this site is withheld; it is not shown on the map."),
         "inViewLoading": _("Loading the list of sites…"),
         "inViewFailed": _("The list of sites could not be loaded."),
+        "atRisk": {  # maps/static/maps/atrisk.js
+            "toggle": _("Heritage at Risk"),
+            "condition": _("Condition"),
+            "threats": _("Main threats"),
+            "since": _("At risk since"),
+            "cell": _("Shown as its grid square: the position is generalised."),
+            "open": _("Open the site page"),
+            "failed": _("The Heritage at Risk layer could not be loaded."),
+        },
+        # A phone's bottom sheet (maps/static/maps/sheet.js), said when it changes.
+        "sheet": {
+            "peek": _("Collapsed: the search only"),
+            "half": _("Half open"),
+            "full": _("Open full screen"),
+        },
+        # "Near me" (maps/static/maps/nearme.js): every outcome is said.
+        "nearMe": {
+            "finding": _("Finding where you are…"),
+            "found": _("Showing the sites around you."),
+            "denied": _(
+                "Your position was not shared. Allow location for this site in your "
+                "browser's settings, or search for a place instead."
+            ),
+            "unavailable": _("Your position could not be found. Search for a place instead."),
+            "timeout": _("Finding your position took too long. Try again or search for a place."),
+            "unsupported": _(
+                "This browser cannot tell the page where you are. Search for a place instead."
+            ),
+            "youAreHere": _("You are here"),
+        },
     }
 
 
@@ -131,12 +161,14 @@ def home(request):
     config = {
         "tiles": reverse("maps:tile", args=[0, 0, 0]).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
         "version": public_map_version(),
-        "areas": reverse("maps:areas", args=[1]).replace("/1.geojson", "/{level}.geojson"),
         "panel": reverse("maps:site-panel", args=["REF"]),
         "suggest": reverse("maps:suggest"),
         "inView": reverse("maps:sites-in-view"),
-        "osm": osm_layers(),
         "check": reverse("maps:filters-check"),
+        "atRisk": {
+            "layer": reverse("maps:at-risk-layer"),
+            "site": reverse("maps:site-detail", args=["REF"]),
+        },
         # Where the map goes for a chosen region, or for a withheld site (region only).
         "regions": {r.code: [round(v, 3) for v in r.box.extent] for r in regions},
     }

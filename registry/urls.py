@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import imports, records, review, sites
+from registry.views import imports, passports, records, review, sites
 
 app_name = "registry"
 urlpatterns = [
@@ -19,6 +19,13 @@ urlpatterns = [
         for action in sites.TRANSITIONS
     ),
     path("sites/<str:number>/history/", records.history, name="site-history"),
+    path("sites/<str:number>/passport.pdf", passports.site_passport, name="site-passport"),
+    path("passports/", passports.batches, name="passport-batches"),
+    path(
+        "passports/<int:pk>/download/",
+        passports.batch_download,
+        name="passport-batch-download",
+    ),
     path("sites/<str:number>/photos/", records.photos, name="site-photos"),
     path("sites/<str:number>/photos/order/", records.photos_order, name="site-photos-order"),
     path("photos/<int:pk>/original/", records.photo_original, name="photo-original"),

@@ -117,6 +117,7 @@ def test_ipv6_clients_are_counted_per_64(client, db, rates):
         ("map", "/maps/suggest/?q=otrar", "text/plain"),
         ("map", "/maps/sites/in-view.json?bbox=68,42,69,43", "text/plain"),
         ("pages", "/sites/KZ-NONE-000001/", "text/plain"),
+        ("passports", "/sites/KZ-NONE-000001/passport.pdf", "text/plain"),
         ("pages", "/", "text/plain"),
         ("ogc", "/ogc/collections/sites/items?limit=1", "application/json"),
         ("pages", "/api/schema/", "application/json"),

@@ -7,7 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from registry.api import exports, screening, views
+from registry.api import exports, register, screening, views
 
 app_name = "api"
 # Redoc's bundle shows Redocly's logo from their CDN (it hides itself if blocked, but the
@@ -31,6 +31,12 @@ urlpatterns = [
     path("v1/designations/", views.DesignationListApi.as_view(), name="designation-list"),
     path("v1/zones/", views.ZoneListApi.as_view(), name="zone-list"),
     path("v1/regions/", views.RegionListApi.as_view(), name="region-list"),
+    path("v1/at-risk/", register.AtRiskListApi.as_view(), name="at-risk-list"),
+    re_path(
+        r"^v1/at-risk/(?P<year>[0-9]{4})/$",
+        register.AtRiskSnapshotApi.as_view(),
+        name="at-risk-snapshot",
+    ),
     path("v1/screening/", screening.ScreeningApi.as_view(), name="screening"),
     re_path(
         r"^v1/exports/sites\.(?P<fmt>geojson|csv|gpkg|shp\.zip)$",

@@ -10,6 +10,7 @@ from registry.models.monitoring import (
     InspectionAction,
     InspectionThreat,
 )
+from registry.models.passports import PassportBatch
 from registry.models.places import BaseFeature, Place
 from registry.models.records import Designation, ProtectionZone, SitePhoto
 from registry.models.sites import HeritageSite, PublicSite, SiteStatusChange, Typology
@@ -26,6 +27,7 @@ __all__ = [
     "Inspection",
     "InspectionAction",
     "InspectionThreat",
+    "PassportBatch",
     "Place",
     "ProtectionZone",
     "PublicMapVersion",

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
+from tests.atrisk.conftest import list_at_risk
 from tests.factories import HeritageSiteFactory
 from tests.maps.conftest import tile_url
 
@@ -20,6 +21,9 @@ PUBLIC_DOORS = [
     lambda site: reverse("maps:sites-in-view") + "?cell=" + site.reference,
     lambda site: tile_url(*PUBLIC, 14),
     lambda site: reverse("maps:sitemap-section", args=["sites"]),
+    lambda site: reverse("maps:at-risk"),
+    lambda site: reverse("maps:at-risk") + "?threat=looting",
+    lambda site: reverse("api:at-risk-list"),
 ]
 # Doors that show no single site.
 OTHER_PUBLIC_DOORS = [
@@ -29,14 +33,21 @@ OTHER_PUBLIC_DOORS = [
     lambda site: reverse("maps:filters-check") + "?category=architecture&year_from=-500",
     lambda site: reverse("maps:sitemap"),
     lambda site: tile_url(*EXACT, 5),
+    # A site's passport shows one site, but its PDF's text is glyph-coded (pdfium reads it in
+    # tests/passport/, which also inflates its streams): here, its bytes as they are.
+    lambda site: reverse("maps:site-passport", args=[site.reference]) + "?lang=en",
+    lambda site: reverse("maps:at-risk-chart", args=["regions"]),
+    lambda site: reverse("maps:at-risk-chart", args=["threats"]),
+    lambda site: reverse("maps:at-risk-layer"),
 ]
 
 
 @pytest.fixture
 def sensitive_site(db):
-    return HeritageSiteFactory(
+    site = HeritageSiteFactory(
         published=True, sensitivity="S2", location=Point(*EXACT), name_en="Kok Tobe hoard"
     )
+    return list_at_risk(site)  # on the Heritage at Risk register too
 
 
 @pytest.mark.parametrize("url_for", PUBLIC_DOORS)

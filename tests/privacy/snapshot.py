@@ -56,6 +56,12 @@ def urls(world) -> tuple[list[str], list[tuple[str, dict]]]:  # noqa: C901
         "/sitemap.xml",
         "/sitemap-sites.xml",
         query("/maps/sites/in-view.json", bbox="46,40,88,56"),
+        "/at-risk/",
+        "/api/v1/at-risk/",
+        "/maps/at-risk.geojson",
+        "/at-risk/charts/regions.svg",
+        "/at-risk/charts/conditions.svg",
+        "/at-risk/charts/threats.svg",
     ]
     for code in regions:
         gets += [
@@ -64,6 +70,8 @@ def urls(world) -> tuple[list[str], list[tuple[str, dict]]]:  # noqa: C901
             query("/ogc/collections/sites/items", region=code),
             query("/api/v1/exports/sites.csv", region=code),
             query("/maps/sites/in-view.json", bbox="46,40,88,56", region=code),
+            query("/api/v1/at-risk/", region=code),
+            query("/at-risk/", region=code),
         ]
     for code in districts:
         gets += [

@@ -39,6 +39,7 @@
         img.alt = "";
       }
       panel.hidden = false;
+      if (M.sheet) M.sheet.showPanel();  // a phone's bottom sheet (sheet.js) rises to show it
       panel.focus();
       markSite(site);
       if (push !== false) M.remember(true);
@@ -49,17 +50,17 @@
     }).catch(function () { M.closePanel(false); });
   };
 
-  // The panel covers the map's lower half on a phone, its right side on a desktop: a site
-  // under it is brought into the part of the map it leaves uncovered.
+  // The panel covers the map's right side on a desktop, the bottom sheet holding it (sheet.js)
+  // the lower half on a phone: a site under it is brought into the part left uncovered.
   function covered() {
     var box = M.map.getContainer().getBoundingClientRect();
-    var cover = panel.getBoundingClientRect(), margin = 24;
+    var cover = (M.sheet && M.sheet.cover()) || panel.getBoundingClientRect(), margin = 24;
     var below = cover.top - box.top > margin;  // a phone's panel: along the bottom
     return below ? [0, box.bottom - cover.top + margin] : [box.right - cover.left + margin, 0];
   }
 
   function keepClearOfPanel(latlng) {
-    if (!latlng) return;
+    if (!latlng || (M.sheet && M.sheet.showAbove(latlng))) return;
     M.map.panInside(latlng, {paddingBottomRight: covered(), animate: false});
   }
 
