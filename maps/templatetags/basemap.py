@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maps import basemap as base
-from maps.views import osm_layers
+from maps.views import leaflet_text, osm_layers
 
 register = template.Library()
 
@@ -47,4 +47,16 @@ def basemap_tag() -> str:
         static("maps/basemap.css"),
         static("maps/basemap.js"),
         json_script(basemap_settings(), "mura-base-config"),
+    )
+
+
+@register.simple_tag(name="leaflet_words")
+def leaflet_words_tag() -> str:
+    """Leaflet's own controls in the page's language on pages whose maps django-leaflet's
+    widgets build (the officers'): the words and maps/static/maps/controls.js, after
+    `{% leaflet_js %}`. The public pages carry them in their own templates."""
+    return format_html(
+        '{}\n<script src="{}"></script>',
+        json_script(leaflet_text(), "leaflet-text"),
+        static("maps/controls.js"),
     )

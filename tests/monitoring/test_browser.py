@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from registry.models import AtRiskEntry, Inspection
 from registry.services.demo import demo_accounts_ensure
 from tests.factories import HeritageSiteFactory
-from tests.passport.conftest import coordinate_spellings, pdf_text, raw_streams
 from tests.officer.test_browser_flow import _login, _photo
+from tests.passport.conftest import coordinate_spellings, pdf_text, raw_streams
 
 
 def test_officer_inspects_reviewer_confirms_and_lists_at_risk(

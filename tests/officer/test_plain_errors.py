@@ -15,7 +15,7 @@ from tests.officer.conftest import site_form_data
 DATING = {
     "en": "“From year” must not be later than “To year”.",
     "kk": "«Жылдан бастап» мәні «Жылға дейін» мәнінен кейін болмауы керек.",
-    "ru": "Значение «С года» не может быть позже значения «По год».",
+    "ru": "Значение «С года» не может быть позже значения «До года».",
 }
 NO_LOCATION = {
     "en": "Put the site on the map, or type its longitude and latitude.",
