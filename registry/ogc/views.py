@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Js
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 from rest_framework import serializers
 
@@ -44,9 +45,24 @@ CONFORMANCE = [
 ]
 KAZAKHSTAN = [46.49, 40.56, 87.32, 55.45]
 COLLECTIONS = {
-    "sites": "Heritage sites (public projection: sensitive sites at their grid cell)",
-    "zones": "Protection zones (of open sites)",
-    "regions": "Regions (oblasts and cities of republican significance)",
+    "sites": gettext_noop("Heritage sites (public projection: sensitive sites at their grid cell)"),
+    "zones": gettext_noop("Protection zones (of open sites)"),
+    "regions": gettext_noop("Regions (oblasts and cities of republican significance)"),
+}
+# The JSON's titles stay in English (clients may key on them); the HTML pages say them in the
+# visitor's language: each English title here, or one of the marked strings (gettext_noop) as it is.
+HTML_TITLES = {
+    "sites": gettext_noop("Heritage sites"),
+    "zones": gettext_noop("Protection zones"),
+    "regions": gettext_noop("Regions"),
+    "sites items": gettext_noop("Heritage sites: the features"),
+    "zones items": gettext_noop("Protection zones: the features"),
+    "regions items": gettext_noop("Regions: the features"),
+    "this document": gettext_noop("This page"),
+    "this page": gettext_noop("This page"),
+    "next page": gettext_noop("Next page"),
+    "conformance": gettext_noop("Conformance"),
+    "collections": gettext_noop("Collections"),
 }
 # The site filters of the REST API, less those OGC API - Features has no place for (an order,
 # a distance); `bbox` is the standard's own and filters every collection.
@@ -114,14 +130,31 @@ def _html_links(links: list[dict]) -> list[dict]:
     return result
 
 
+def _said(text: str) -> str:
+    """An English title or description of the JSON as the HTML page says it."""
+    for suffix in (" (JSON)", " (HTML)"):
+        if text.endswith(suffix):
+            return _said(text[: -len(suffix)]) + suffix
+    return gettext(HTML_TITLES.get(text, text))
+
+
+def _said_links(links: list[dict]) -> list[dict]:
+    return [{**link, "title": _said(link["title"])} if "title" in link else link for link in links]
+
+
 def _respond(request, body: dict, *, title: str, content_type="application/json"):
     if _wants_html(request):
-        page = {**body, "links": _html_links(body.get("links", []))}
+        page = {**body, "links": _said_links(_html_links(body.get("links", [])))}
+        for key in ("title", "description"):
+            if isinstance(body.get(key), str):
+                page[key] = _said(body[key])
         if "collections" in body:
             page["collections"] = [
-                {**c, "links": _html_links(c["links"])} for c in body["collections"]
-            ]
-        return render(request, "registry/ogc/page.html", {"title": title, "body": page})
+                {**c, "title": _said(c["title"]), "description": _said(c["description"]),
+                 "links": _said_links(_html_links(c["links"]))}
+                for c in body["collections"]
+            ]  # fmt: skip
+        return render(request, "registry/ogc/page.html", {"title": _said(title), "body": page})
     return JsonResponse(body, content_type=content_type, json_dumps_params={"ensure_ascii": False})
 
 
@@ -152,8 +185,8 @@ def _links(request, name: str, *args, title: str, pairs=()) -> list[dict]:
 @require_GET
 def landing(request):
     body = {
-        "title": "Mura: the heritage registry of Kazakhstan",
-        "description": "OGC API - Features over the public registry.",
+        "title": gettext_noop("Mura: the heritage registry of Kazakhstan"),
+        "description": gettext_noop("OGC API - Features over the public registry."),
         "links": _links(request, "landing", title="this document")
         + [
             {
@@ -181,7 +214,7 @@ def landing(request):
 
 @require_GET
 def conformance(request):
-    return _respond(request, {"conformsTo": CONFORMANCE}, title="Conformance")
+    return _respond(request, {"conformsTo": CONFORMANCE}, title=gettext_noop("Conformance"))
 
 
 def _collection(request, collection_id: str) -> dict:
@@ -210,7 +243,7 @@ def collections(request):
         "links": _links(request, "collections", title="collections"),
         "collections": [_collection(request, cid) for cid in COLLECTIONS],
     }
-    return _respond(request, body, title="Collections")
+    return _respond(request, body, title=gettext_noop("Collections"))
 
 
 @require_GET

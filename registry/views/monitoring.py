@@ -88,6 +88,23 @@ def _inspection_for(user, pk: int, permission: str) -> Inspection:
     return inspection
 
 
+def _refused(form, decide) -> int | None:
+    """Runs a reviewer's decision; if it is refused, the reason goes on the form and the
+    status it answers with is returned (403 not theirs to make, 409 already decided, 400)."""
+    try:
+        decide()
+    except PermissionDenied as refused:
+        form.add_error(None, str(refused))
+        return 403
+    except MonitoringRefused as refused:
+        form.add_error(None, str(refused))
+        return 409
+    except ValidationError as refused:
+        _errors_into(form, refused)
+        return 400
+    return None
+
+
 @login_required
 def inspection_detail(request, pk):
     inspection = _inspection_for(request.user, pk, "registry.see_site")
@@ -96,25 +113,20 @@ def inspection_detail(request, pk):
     if request.method == "POST":
         _inspection_for(request.user, pk, "registry.review_site")
         form = InspectionDecisionForm(request.POST)
+        status = 400
         if form.is_valid():
             note = form.cleaned_data["note"]
-            try:
-                if form.cleaned_data["decision"] == "confirm":
-                    confirm_inspection(inspection=inspection, reviewer=request.user, note=note)
-                    messages.success(request, _("Inspection confirmed."))
-                else:
-                    return_inspection(inspection=inspection, reviewer=request.user, note=note)
-                    messages.success(request, _("Returned to the inspector."))
+            confirm = form.cleaned_data["decision"] == "confirm"
+            decide = confirm_inspection if confirm else return_inspection
+            status = _refused(
+                form, lambda: decide(inspection=inspection, reviewer=request.user, note=note)
+            )
+            if not status:
+                messages.success(
+                    request,
+                    _("Inspection confirmed.") if confirm else _("Returned to the inspector."),
+                )
                 return redirect("registry:inspection-detail", pk)
-            except PermissionDenied as refused:
-                form.add_error(None, str(refused))
-                status = 403
-            except MonitoringRefused as refused:
-                form.add_error(None, str(refused))
-                status = 409
-            except ValidationError as refused:
-                _errors_into(form, refused)
-        status = 400 if status == 200 else status
     inspection = Inspection.objects.select_related("site__region", "inspector", "decided_by").get(
         pk=pk
     )
@@ -166,25 +178,17 @@ def at_risk_detail(request, pk):
     if request.method == "POST":
         site_for(request.user, entry.site.reference, "registry.review_site")
         form = AtRiskDecisionForm(request.POST)
+        status = 400
         if form.is_valid():
-            try:
-                decide_at_risk(
-                    entry=entry,
-                    reviewer=request.user,
-                    approve=form.cleaned_data["decision"] == "confirm",
-                    note=form.cleaned_data["note"],
-                )
+            status = _refused(form, lambda: decide_at_risk(
+                entry=entry,
+                reviewer=request.user,
+                approve=form.cleaned_data["decision"] == "confirm",
+                note=form.cleaned_data["note"],
+            ))  # fmt: skip
+            if not status:
                 messages.success(request, _("Decision saved."))
                 return redirect("registry:at-risk-detail", pk)
-            except PermissionDenied as refused:
-                form.add_error(None, str(refused))
-                status = 403
-            except MonitoringRefused as refused:
-                form.add_error(None, str(refused))
-                status = 409
-            except ValidationError as refused:
-                _errors_into(form, refused)
-        status = 400 if status == 200 else status
     entry = AtRiskEntry.objects.select_related(
         "inspection", "proposed_by", "exit_proposed_by", "listed_by", "left_by"
     ).get(pk=pk)

@@ -130,3 +130,20 @@ def test_html_pages_link_to_html_pages_and_keep_limit_and_cursor(client, db):
 
     assert pages == 3
     assert sorted(seen) == sorted(site.registry_number for site in made)
+
+
+def test_html_pages_speak_the_visitors_language_and_the_json_stays_english(client, db):
+    html = client.get("/ogc/collections", {"f": "html"}, HTTP_ACCEPT_LANGUAGE="ru")
+    text = html.content.decode()
+    assert "<h1>Коллекции</h1>" in text
+    assert "Объекты наследия (публичная проекция" in text
+    assert ">Охранные зоны<" in text
+    assert "Heritage sites" not in text
+
+    kk = client.get("/ogc/", {"f": "html"}, HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "Жария тізілімнің OGC API – Features қызметі." in kk
+
+    body = client.get("/ogc/collections", {"f": "json"}, HTTP_ACCEPT_LANGUAGE="ru").json()
+    sites = next(c for c in body["collections"] if c["id"] == "sites")
+    assert sites["title"] == "sites"
+    assert sites["description"].startswith("Heritage sites (public projection")

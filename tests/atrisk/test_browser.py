@@ -62,6 +62,24 @@ def test_the_map_switch_shows_the_register_layer(live_site, register, page):
     assert "43.2380" not in html
     assert errors == []
 
+    # The switch is in the address: a shared link (or a reload) shows the layer again.
+    page.wait_for_function("() => location.search.includes('atrisk=1')")
+    page.reload(wait_until="networkidle")
+    page.wait_for_selector("body[data-at-risk-features='2']")
+    assert page.is_checked("#at-risk-toggle")
+
+
+def test_a_layer_that_cannot_be_loaded_is_said_beside_the_switch(live_site, register, page):
+    page.route("**/maps/at-risk.geojson*", lambda route: route.fulfill(status=503, body="busy"))
+    page.goto(f"{live_site.url}/?lang=en", wait_until="networkidle")
+    page.wait_for_selector("body[data-map-ready=true]")
+    page.click("#at-risk-toggle")  # not check(): the refusal may untick it before check() looks
+    status = page.locator(".at-risk-status")
+    status.wait_for(state="visible")
+    assert status.text_content() == "The Heritage at Risk layer could not be loaded."
+    assert not page.is_checked("#at-risk-toggle")
+    assert "atrisk=1" not in page.url
+
 
 def test_the_register_page_and_its_charts(live_site, register, page, screenshot):
     page.set_extra_http_headers({"Accept-Language": "en"})

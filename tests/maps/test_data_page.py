@@ -21,7 +21,7 @@ def test_the_data_page_links_the_api_the_ogc_api_and_every_download(client, lang
     assert response.status_code == 200
     assert f'lang="{language}"' in page
     assert f"<h1>{WORDS[language]}</h1>" in page
-    for name in ("api:docs", "api:redoc", "api:schema", "ogc:landing"):
+    for name in ("api:docs", "api:redoc", "api:schema", "api:at-risk-list", "ogc:landing"):
         assert f'href="{reverse(name)}' in page, name
     for fmt in ("csv", "geojson", "gpkg", "shp.zip"):
         assert f'href="{reverse("api:site-export", args=[fmt])}"' in page

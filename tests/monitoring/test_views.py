@@ -264,3 +264,21 @@ def test_the_site_history_shows_the_condition_an_inspection_set(client, people, 
     text = page.content.decode()
     assert "condition from the inspection of" in text
     assert "Poor" in text
+
+
+def test_a_decision_missing_or_made_twice_is_refused_with_its_reason(client, people, site):
+    inspection = inspect(site, people["officer_in"], condition="poor")
+    url = reverse("registry:inspection-detail", args=[inspection.pk])
+    client.force_login(people["reviewer_in"])
+
+    missing = client.post(url, {"decision": "maybe"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 400
+    assert b"decision" in missing.content.lower()
+    inspection.refresh_from_db()
+    assert inspection.state == "submitted"
+
+    assert client.post(url, {"decision": "confirm"}).status_code == 302
+    again = client.post(url, {"decision": "return", "note": "Wrong date"})
+    assert again.status_code == 409
+    inspection.refresh_from_db()
+    assert inspection.state == "confirmed"

@@ -1,7 +1,9 @@
 /* The Heritage at Risk layer of the public map (maps/atrisk.py serves it): a switch in a
  * corner control; when on, open sites at risk as red rings and S1 sites as their grid square
- * (S2 and S3 sites are not on this layer; /at-risk/ lists them by region). Loaded after
- * map.js and before the map is made: it wraps muraMapInit. Server text is set as text only. */
+ * (S2 and S3 sites are not on this layer; /at-risk/ lists them by region). The switch is kept
+ * in the address (`atrisk=1`, through M.urlParts) so a shared link shows the layer; a layer
+ * that cannot be loaded is said beside the switch. Loaded after map.js and before the map is
+ * made: it wraps muraMapInit. Server text is set as text only. */
 (function () {
   "use strict";
   var M = window.Mura;
@@ -46,7 +48,7 @@
     });
   }
 
-  function show(map, on, checkbox) {
+  function show(map, on, checkbox, status) {
     if (!on) { if (layer) map.removeLayer(layer); return; }
     if (layer) { layer.addTo(map); return; }
     if (loading) return;
@@ -54,11 +56,16 @@
     fetch(config.layer, {headers: {Accept: "application/geo+json"}})
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
+        status.textContent = "";
         layer = build(data);
         if (checkbox.checked) layer.addTo(map);
         document.body.setAttribute("data-at-risk-features", String(data.features.length));
       })
-      .catch(function () { checkbox.checked = false; window.alert(text.failed); })
+      .catch(function () {
+        checkbox.checked = false;
+        status.textContent = text.failed;
+        M.remember(false);
+      })
       .then(function () { loading = false; });
   }
 
@@ -71,8 +78,19 @@
       checkbox.type = "checkbox";
       checkbox.id = "at-risk-toggle";
       label.appendChild(document.createTextNode(" " + text.toggle));
+      var status = L.DomUtil.create("span", "at-risk-status", box);
+      status.setAttribute("role", "status");
       L.DomEvent.disableClickPropagation(box);
-      checkbox.addEventListener("change", function () { show(map, checkbox.checked, checkbox); });
+      M.urlParts = M.urlParts || [];
+      M.urlParts.push(function (params) { if (checkbox.checked) params.set("atrisk", "1"); });
+      checkbox.addEventListener("change", function () {
+        show(map, checkbox.checked, checkbox, status);
+        M.remember(false);
+      });
+      if (new URLSearchParams(location.search).get("atrisk") === "1") {
+        checkbox.checked = true;
+        show(map, true, checkbox, status);
+      }
       return box;
     }
   });

@@ -59,6 +59,7 @@
     params.set("lat", c.lat.toFixed(4));
     params.set("lon", c.lng.toFixed(4));
     if (current.site) params.set("site", current.site);
+    (M.urlParts || []).forEach(function (add) { add(params); });  // e.g. atrisk.js's switch
     return location.pathname + "?" + params.toString();
   }
 
