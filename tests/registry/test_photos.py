@@ -3,6 +3,7 @@
 Every file is made here with Pillow (or by hand, for the PNG bombs); none is committed.
 """
 
+import functools
 import io
 import re
 import struct
@@ -74,6 +75,7 @@ def _encode(image: Image.Image, image_format: str, **params) -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache  # the same bytes for every call: an sRGB profile carries the second it was made
 def _phone_jpeg() -> bytes:
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     return _encode(
