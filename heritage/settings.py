@@ -76,8 +76,11 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",  # contributor accounts (contributions/accounts.py)
+    "allauth.account",
     "registry",
     "maps",
+    "contributions",  # the public's accounts, contributions and personal-data rights (issue 16)
 ]
 
 MIDDLEWARE = [
@@ -96,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "heritage.routers.ReplicaMiddleware",  # after auth: who reads from the replica
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

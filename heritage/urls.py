@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("contributions.urls")),  # before registry: /officer/contributions/
     path("officer/", include("registry.urls")),
     # Public photo copies, checked per file (public photo of a published site); originals
     # are never under this path (private storage, registry:photo-original).
