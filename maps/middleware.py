@@ -44,6 +44,9 @@ SKIPPED = frozenset({
     "django.contrib.messages.middleware.MessageMiddleware",  # no message is shown or kept
     "simple_history.middleware.HistoryRequestMiddleware",  # nothing is written
     "axes.middleware.AxesMiddleware",  # acts on logins only
+    # allauth's context for its own views, and a 404 under its URLs turned into a redirect:
+    # a tile is neither (the tile view answers 200/304; a missing tile goes down the chain).
+    "allauth.account.middleware.AccountMiddleware",
 })  # fmt: skip
 
 
