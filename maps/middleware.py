@@ -44,6 +44,9 @@ SKIPPED = frozenset({
     "django.contrib.messages.middleware.MessageMiddleware",  # no message is shown or kept
     "simple_history.middleware.HistoryRequestMiddleware",  # nothing is written
     "axes.middleware.AxesMiddleware",  # acts on logins only
+    # allauth's: a request context for its own views, and a pending login dropped from the
+    # session (none without a session cookie).
+    "allauth.account.middleware.AccountMiddleware",
 })  # fmt: skip
 
 
