@@ -62,6 +62,8 @@ class AntiBotMixin:
                 )
             )
         except (signing.BadSignature, TypeError, ValueError):
+            shown_at = 0.0
+        if not 0 <= time.time() - shown_at <= STAMP_MAX_AGE_S:
             return _("This form has expired. Send it again.")
         if time.time() - shown_at < settings.MURA_FORM_MIN_SECONDS:
             return _("The form was sent too quickly after it was shown. Wait a few seconds and send it again.")  # fmt: skip
@@ -163,14 +165,15 @@ class SuspendForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"),
         choices=[("suspend", _("Suspend")), ("reinstate", _("Reinstate"))],
-        initial="suspend",
+        required=False,  # suspend
     )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
     next = forms.CharField(required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "suspend" and not cleaned.get("reason", "").strip():
+        cleaned["action"] = cleaned.get("action") or "suspend"
+        if cleaned["action"] == "suspend" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Reason: say why the account is suspended."))
         return cleaned
 

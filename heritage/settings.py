@@ -128,6 +128,9 @@ AXES_CLIENT_STR_CALLABLE = "heritage.redaction.axes_client_str"
 # what a contributor typed (an email address) and of anything email-like; officers' usernames
 # as they are (contributions/accounts.py).
 AXES_USERNAME_CALLABLE = "contributions.accounts.axes_username"
+# ...and masks these in the posted data it keeps (AccessAttempt.post_data): the contributor
+# form's `login` and `email` are addresses.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "email"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/officer/"
 LOGOUT_REDIRECT_URL = "/"

@@ -9,6 +9,7 @@ parsed (`email.message.EmailMessage`), `.links(message)` the addresses in a mess
 
 import email
 import email.policy
+import logging
 import re
 import threading
 
@@ -47,6 +48,7 @@ class Inbox:
 
 @pytest.fixture(scope="session")
 def smtp_server():
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the test server's own chatter
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
