@@ -59,9 +59,7 @@ def contributor_of(user: AbstractBaseUser) -> Contributor | None:
 
 
 def has_current_consent(contributor: Contributor) -> bool:
-    return contributor.consents.filter(
-        notice_version=settings.MURA_PRIVACY_NOTICE_VERSION
-    ).exists()
+    return contributor.consents.filter(notice_version=settings.MURA_PRIVACY_NOTICE_VERSION).exists()
 
 
 def consent_give(*, contributor: Contributor) -> Consent:

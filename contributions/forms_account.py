@@ -66,7 +66,10 @@ class AntiBotMixin:
         if not 0 <= time.time() - shown_at <= STAMP_MAX_AGE_S:
             return _("This form has expired. Send it again.")
         if time.time() - shown_at < settings.MURA_FORM_MIN_SECONDS:
-            return _("The form was sent too quickly after it was shown. Wait a few seconds and send it again.")  # fmt: skip
+            return _(
+                "The form was sent too quickly after it was shown. "
+                "Wait a few seconds and send it again."
+            )
         return None
 
 

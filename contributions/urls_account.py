@@ -19,9 +19,9 @@ def invalid_is_400(view):
         response = view(request, *args, **kwargs)
         context = getattr(response, "context_data", None) or {}
         form = context.get("form")
-        if request.method == "POST" and response.status_code == 200 and form is not None:
-            if form.is_bound and form.errors:
-                response.status_code = 400
+        refused = form is not None and form.is_bound and bool(form.errors)
+        if request.method == "POST" and response.status_code == 200 and refused:
+            response.status_code = 400
         return response
 
     return answered

@@ -1,7 +1,8 @@
 """A real SMTP server on loopback (aiosmtpd) that the contributor tests send mail to through
 Django's SMTP backend, and read back: nothing in between is mocked.
 
-    from tests.contributions.smtp import smtp_server, smtp_mail  # noqa: F401 (fixtures)
+    from tests.contributions import smtp
+    smtp_server, smtp_mail = smtp.smtp_server, smtp.smtp_mail  # the fixtures, by name
 
 `smtp_mail` points the settings at the server and gives it; `.messages` are what arrived,
 parsed (`email.message.EmailMessage`), `.links(message)` the addresses in a message's text.

@@ -13,11 +13,13 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.urls import reverse
 
 from contributions.forms_account import form_stamp
-from heritage.redaction import RedactPersonalData
 from contributions.models import Contributor
+from heritage.redaction import RedactPersonalData
+from tests.contributions import smtp
 from tests.contributions.conftest import contributor_make
-from tests.contributions.smtp import smtp_mail, smtp_server  # noqa: F401 (fixtures)
 
+# The SMTP server fixtures, by the names the tests ask for.
+smtp_server, smtp_mail = smtp.smtp_server, smtp.smtp_mail
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PASSWORD = "heritage-Ot1rar-2026"

@@ -6,7 +6,10 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import expect
 
 from contributions.models import Contributor
-from tests.contributions.smtp import smtp_mail, smtp_server  # noqa: F401 (fixtures)
+from tests.contributions import smtp
+
+# The SMTP server fixtures, by the names the tests ask for.
+smtp_server, smtp_mail = smtp.smtp_server, smtp.smtp_mail
 
 
 def test_sign_up_confirm_by_mail_and_sign_in(live_site, page, smtp_mail, screenshot):

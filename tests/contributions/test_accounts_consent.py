@@ -55,9 +55,7 @@ def test_a_bad_display_name_is_refused_naming_the_field(client, agreed):
     assert "This field is required" in str(response.context["form"].errors["display_name"])
 
 
-def test_a_new_notice_version_asks_for_consent_before_anything_is_sent(
-    client, agreed, settings
-):
+def test_a_new_notice_version_asks_for_consent_before_anything_is_sent(client, agreed, settings):
     settings.MURA_PRIVACY_NOTICE_VERSION = "2027-06"
     client.force_login(agreed.user)
 
