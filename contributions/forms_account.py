@@ -73,6 +73,13 @@ class AntiBotMixin:
         return None
 
 
+# Django's validators' own help (AUTH_PASSWORD_VALIDATORS) has no Kazakh translation.
+PASSWORD_HELP = _(
+    "At least 8 characters; not a common password, not only digits, and not like your "
+    "email address."
+)
+
+
 class DisplayNameField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(
@@ -107,6 +114,7 @@ class SignupForm(AntiBotMixin, allauth_forms.SignupForm):
         self.fields["email"].label = _("Email address")
         self.fields["email"].help_text = _("We send a link to confirm it. Nobody else sees it.")
         self.fields["password1"].label = _("Password")
+        self.fields["password1"].help_text = PASSWORD_HELP
         self.fields["password2"].label = _("Password again")
         for name in ("email", "password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
@@ -117,6 +125,7 @@ class LoginForm(AntiBotMixin, allauth_forms.LoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Email address")
         self.fields["password"].label = _("Password")
+        self.fields["password"].help_text = ""  # allauth's reset link: the page has one
         if "remember" in self.fields:
             self.fields["remember"].label = _("Keep me signed in on this device")
         for field in self.fields.values():
@@ -185,6 +194,7 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = _("New password")
+        self.fields["password1"].help_text = PASSWORD_HELP
         self.fields["password2"].label = _("New password again")
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
@@ -194,7 +204,9 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["oldpassword"].label = _("Current password")
+        self.fields["oldpassword"].help_text = ""
         self.fields["password1"].label = _("New password")
+        self.fields["password1"].help_text = PASSWORD_HELP
         self.fields["password2"].label = _("New password again")
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)

@@ -150,6 +150,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # one address per account: no second one to keep
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: scanners don't confirm
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7  # unconfirmed accounts are deleted after 7 days
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
