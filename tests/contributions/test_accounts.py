@@ -219,3 +219,33 @@ def test_the_pages_speak_kazakh_by_default(client):
 def test_consent_rows_are_not_repeated(client, smtp_mail):
     sign_up(client)
     assert Consent.objects.count() == 1
+
+
+def test_an_account_keeps_one_address_and_can_ask_for_the_link_again(client, smtp_mail):
+    sign_up(client)
+    user = get_user_model().objects.get(email="aigerim.n@example.kz")
+    client.force_login(user)
+    page = client.get(reverse("account_email"), **EN).content.decode()
+    assert "not confirmed yet" in page
+
+    client.post(reverse("account_email"), {"email": "second@example.kz", "action_add": ""}, **EN)
+    cache.clear()  # past allauth's cooldown between two links
+    client.post(
+        reverse("account_email"), {"email": "aigerim.n@example.kz", "action_send": ""}, **EN
+    )
+
+    assert list(EmailAddress.objects.values_list("email", flat=True)) == ["aigerim.n@example.kz"]
+    assert smtp_mail.to("second@example.kz") == []
+    assert len(smtp_mail.to("aigerim.n@example.kz")) == 2
+
+
+def test_a_suspended_contributor_can_still_sign_in(client, smtp_mail, officer):
+    from contributions.accounts import contributor_suspend
+
+    sign_up(client)
+    client.post(confirmation_path(smtp_mail, "aigerim.n@example.kz"), **EN)
+    contributor = Contributor.objects.get(user__email="aigerim.n@example.kz")
+    contributor_suspend(contributor=contributor, by=officer, reason="Spam")
+
+    assert sign_in(client, "aigerim.n@example.kz")["Location"] == reverse("account-me")
+    assert b"account-suspended" in client.get(reverse("account-me"), **EN).content
