@@ -249,3 +249,27 @@ def test_a_suspended_contributor_can_still_sign_in(client, smtp_mail, officer):
 
     assert sign_in(client, "aigerim.n@example.kz")["Location"] == reverse("account-me")
     assert b"account-suspended" in client.get(reverse("account-me"), **EN).content
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("kk", "Mura: Электрондық пошта мекенжайыңызды растаңыз"),
+        ("ru", "Mura: Подтвердите адрес электронной почты"),
+    ],
+)
+def test_the_mail_speaks_the_language_of_the_page(client, smtp_mail, language, subject):
+    form = {
+        "email": "til@example.kz",
+        "display_name": "Til",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "consent": "on",
+        "shown_at": signup_stamp(client),
+    }
+
+    client.post(reverse("account_signup"), form, HTTP_ACCEPT_LANGUAGE=language)
+
+    (message,) = smtp_mail.to("til@example.kz")
+    assert message["Subject"] == subject
+    assert "/contributors/confirm-email/" in smtp_mail.text(message)
