@@ -44,8 +44,14 @@ RETURNING hits
 # Now and then the same statement deletes expired windows: still one round trip.
 SWEEP_HIT_SQL = "WITH swept AS (DELETE FROM mura_rate_limit WHERE expires_at < %s)" + HIT_SQL
 SWEEP_EVERY_S = 60
-# Posts that try a password or send mail to an account (the other posts need a login).
-LOGIN_POSTS = ("/accounts/login/", "/accounts/password_reset/", "/accounts/reset/", "/admin/login/")
+# Posts that try a password or send mail to an account (the other posts need a login):
+# officers' (Django's views) and contributors' (django-allauth's, under /contributors/).
+LOGIN_POSTS = (
+    "/accounts/login/", "/accounts/password_reset/", "/accounts/reset/", "/admin/login/",
+    "/contributors/login/", "/contributors/password/reset/", "/contributors/reauthenticate/",
+)  # fmt: skip
+# Posts that create a contributor account or send its address a confirmation link.
+SIGNUP_POSTS = ("/contributors/signup/", "/contributors/confirm-email/", "/contributors/email/")
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MESSAGE = {
     "kk": "Бұл мекенжайдан сұраныс тым көп. {s} секундтан кейін қайталаңыз.",
@@ -116,6 +122,8 @@ def scope_for(request: HttpRequest) -> str | None:
     path = request.path_info
     if request.method == "POST" and path.startswith(LOGIN_POSTS):
         return "login"
+    if request.method == "POST" and path.startswith(SIGNUP_POSTS):
+        return "signup"
     if path.startswith(("/api/v1/", "/officer/", "/admin/", "/static/")):
         return None  # the API throttles per role itself; staff pages need a login
     if path.startswith(("/maps/tiles/", "/maps/base/")):  # a view asks for dozens at once

@@ -76,11 +76,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Before allauth: its templates (account/..., allauth/layouts/...) are overridden there.
+    "contributions",  # the public's accounts, contributions and personal-data rights (issue 16)
     "allauth",  # contributor accounts (contributions/accounts.py)
     "allauth.account",
     "registry",
     "maps",
-    "contributions",  # the public's accounts, contributions and personal-data rights (issue 16)
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # contributors sign in by email
 ]
 # Lock an account + address pair out for an hour after 5 failed logins (django-axes): the
 # pair, so a stranger who knows a name locks only their own address out, never the owner.
@@ -122,9 +124,67 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "heritage.clientip.axes_client_ip"
 # Its log lines name the path only, never who or from where (heritage/redaction.py).
 AXES_CLIENT_STR_CALLABLE = "heritage.redaction.axes_client_str"
+# What axes keeps as "username" (AccessAttempt, AccessLog, AccessFailureLog): a keyed hash of
+# what a contributor typed (an email address) and of anything email-like; officers' usernames
+# as they are (contributions/accounts.py).
+AXES_USERNAME_CALLABLE = "contributions.accounts.axes_username"
+# ...and masks these in the posted data it keeps (AccessAttempt.post_data): the contributor
+# form's `login` and `email` are addresses.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "email"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/officer/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Contributor accounts (django-allauth, under /contributors/; contributions/accounts.py):
+# sign up with an email address, a display name and a password, confirm the address by a
+# link, sign in by email. The username is a random token the adapter makes, never the address.
+ACCOUNT_ADAPTER = "contributions.accounts.ContributorAccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "contributions.forms_account.SignupForm",
+    "login": "contributions.forms_account.LoginForm",
+    "reset_password": "contributions.forms_account.ResetPasswordForm",
+    "reset_password_from_key": "contributions.forms_account.ResetPasswordKeyForm",
+    "change_password": "contributions.forms_account.ChangePasswordForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # one address per account: no second one to keep
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: scanners don't confirm
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7  # unconfirmed accounts are deleted after 7 days
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True  # "we sent a message if the address has an account"
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to an address that has no account
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Mura: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+# The version of the privacy notice (/contributors/privacy/) a contributor agrees to; a new
+# version asks everyone again before they send anything (contributions.accounts.consent_required).
+MURA_PRIVACY_NOTICE_VERSION = env("MURA_PRIVACY_NOTICE_VERSION", "2026-12")
+# Sign-up, sign-in and reset forms refuse a post sent sooner than this after the form was
+# shown (a signed time in the form), or with the hidden honeypot field filled: bots do both.
+MURA_FORM_MIN_SECONDS = float(env("MURA_FORM_MIN_SECONDS", "3"))
+
+# Mail (contributors' confirmation and password-reset links) through Django's mailers (Django
+# 6.1's MAILERS): SMTP by default, to MURA_EMAIL_HOST; scripts/up sets MURA_EMAIL_BACKEND to the
+# console backend (messages printed in its output). Tests send to an SMTP server on loopback.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+MAILERS = {"default": {"BACKEND": env("MURA_EMAIL_BACKEND", SMTP_BACKEND)}}
+if MAILERS["default"]["BACKEND"] == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env("MURA_EMAIL_HOST", "localhost"),
+        "port": int(env("MURA_EMAIL_PORT", "25")),
+        "username": env("MURA_EMAIL_HOST_USER", ""),
+        "password": env("MURA_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("MURA_EMAIL_USE_TLS"),  # STARTTLS (port 587)
+        "use_ssl": env_bool("MURA_EMAIL_USE_SSL"),  # TLS from the start (port 465)
+        "timeout": int(env("MURA_EMAIL_TIMEOUT", "10")),
+    }
+DEFAULT_FROM_EMAIL = env("MURA_EMAIL_FROM", "Mura <no-reply@mura.kz>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 ROOT_URLCONF = "heritage.urls"
 WSGI_APPLICATION = "heritage.wsgi.application"
@@ -362,6 +422,8 @@ MURA_RATES = {
     "ogc": env("MURA_RATE_OGC", "300/min"),  # QGIS pages through items as the view moves
     "passports": env("MURA_RATE_PASSPORTS", "30/min"),  # monument passports, made per request
     "login": env("MURA_RATE_LOGIN", "30/hour"),  # login and password-reset posts
+    # Contributor sign-ups and confirmation-mail requests: each sends a message.
+    "signup": env("MURA_RATE_SIGNUP", "10/hour"),
 }
 
 # "tiles": the public map's vector tiles and outlines, keyed by the map's data version
