@@ -44,6 +44,8 @@ SKIPPED = frozenset({
     "django.contrib.messages.middleware.MessageMiddleware",  # no message is shown or kept
     "simple_history.middleware.HistoryRequestMiddleware",  # nothing is written
     "axes.middleware.AxesMiddleware",  # acts on logins only
+    # Its login stages live in the session, and there is none without a cookie.
+    "allauth.account.middleware.AccountMiddleware",
 })  # fmt: skip
 
 

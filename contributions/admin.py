@@ -1,0 +1,57 @@
+"""Contributors in the admin: list, and erase an account on the contributor's request made by
+other means (a letter, a phone call once identity is checked), through the same service as
+their own button (contributions/rights.py)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from contributions.models import Contributor
+from contributions.rights import PublicPhotos, account_erase
+
+
+def _erase(modeladmin, request, queryset, public_photos: str) -> None:
+    count = 0
+    for contributor in queryset:
+        account_erase(contributor=contributor, public_photos=public_photos)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d account erased.", "%(count)d accounts erased.", count)
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(
+    description=_("Erase the accounts; remove their public photos"),
+    permissions=["delete"],
+)
+def erase_remove_photos(modeladmin, request, queryset):
+    _erase(modeladmin, request, queryset, PublicPhotos.REMOVE)
+
+
+@admin.action(
+    description=_("Erase the accounts; keep their public photos anonymously"),
+    permissions=["delete"],
+)
+def erase_keep_photos(modeladmin, request, queryset):
+    _erase(modeladmin, request, queryset, PublicPhotos.KEEP_ANONYMOUS)
+
+
+@admin.register(Contributor)
+class ContributorAdmin(admin.ModelAdmin):
+    list_display = ["pk", "display_name", "joined_at", "suspended_at"]
+    fields = ["display_name", "joined_at", "suspended_at", "suspended_by", "suspension_reason"]
+    readonly_fields = ["joined_at"]
+    actions = [erase_remove_photos, erase_keep_photos]
+
+    def has_delete_permission(self, request, obj=None):
+        # One object's delete page would do a plain delete, too: the actions erase instead.
+        return obj is None and super().has_delete_permission(request)
+
+    def get_actions(self, request):
+        # Django's bulk delete would leave sessions, login attempts and files behind.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
