@@ -3,6 +3,7 @@ other means (a letter, a phone call once identity is checked), through the same 
 their own button (contributions/rights.py)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -50,8 +51,8 @@ class ContributorAdmin(admin.ModelAdmin):
         # One object's delete page would do a plain delete, too: the actions erase instead.
         return obj is None and super().has_delete_permission(request)
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # Django's bulk delete would leave sessions, login attempts and files behind.
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)
         return actions

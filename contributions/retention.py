@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contributions.models import Contribution, Contributor, EmailLook
-from contributions.rights import PublicPhotos, names_scrubbed, account_erase, contributor_pseudonym
+from contributions.rights import PublicPhotos, account_erase, contributor_pseudonym, names_scrubbed
 
 UNCONFIRMED_ACCOUNT_DAYS = 7
 REJECTED_DAYS = 30

@@ -169,7 +169,9 @@ def _write_json(out: IO[str], contributor: Contributor, items: QuerySet[Contribu
     out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "contributions": [\n')
     count = 0
     for item in items.iterator(chunk_size=settings.MURA_EXPORT_BATCH_ROWS):
-        out.write((",\n" if count else "") + json.dumps(_contribution_json(item), ensure_ascii=False))
+        out.write(
+            (",\n" if count else "") + json.dumps(_contribution_json(item), ensure_ascii=False)
+        )
         count += 1
     looks = [
         {"officer": _officer(look.officer), "looked_at": _plain(look.looked_at),
@@ -184,7 +186,8 @@ def export_build(*, contributor: Contributor) -> IO[bytes]:
     """A ZIP of the contributor's data, in an anonymous temporary file (deleted when closed),
     positioned at its start. Files are copied from storage in blocks, never read whole."""
     items = contributions_of(contributor).select_related("site", "region", "decided_by")
-    archive = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)
+    # Not a `with`: the response streams it, then closes (and so deletes) it.
+    archive = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
     files = 0
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("README.txt", README)
@@ -196,7 +199,9 @@ def export_build(*, contributor: Contributor) -> IO[bytes]:
                 shutil.copyfileobj(source, target, 1024 * 1024)
             files += 1
     archive.seek(0)
-    logger.info("Data export made for contributor %s: %d items, %d files", contributor.pk, count, files)
+    logger.info(
+        "Data export made for contributor %s: %d items, %d files", contributor.pk, count, files
+    )
     return archive
 
 
@@ -267,8 +272,10 @@ def _detach(item: Contribution, needles: list[str], *, credit: str = "") -> None
 
 def _contributions_erase(contributor, choice: str, needles: list[str], user_id: int) -> Erasure:
     summary = Erasure()
-    items = contributions_of(contributor).select_related("accepted_photo").select_for_update(
-        of=("self",)
+    items = (
+        contributions_of(contributor)
+        .select_related("accepted_photo")
+        .select_for_update(of=("self",))
     )
     for item in items:
         if item.state != Contribution.State.ACCEPTED:
@@ -318,8 +325,8 @@ def account_erase(*, contributor: Contributor, public_photos: str) -> Erasure:
     """Delete the account and everything personal at once (see the module's docstring)."""
     if public_photos not in (PublicPhotos.REMOVE, PublicPhotos.KEEP_ANONYMOUS):
         raise ValueError(f"public_photos: {public_photos!r}")
-    contributor = Contributor.objects.select_related("user").select_for_update().get(
-        pk=contributor.pk
+    contributor = (
+        Contributor.objects.select_related("user").select_for_update().get(pk=contributor.pk)
     )
     user = contributor.user
     addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))

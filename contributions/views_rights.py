@@ -48,9 +48,7 @@ def delete(request):
         account_erase(contributor=contributor, public_photos=form.cleaned_data["public_photos"])
         logout(request)
         return redirect("rights-deleted")
-    accepted_photos = (
-        contributions_of(contributor).filter(kind="photo", state="accepted").count()
-    )
+    accepted_photos = contributions_of(contributor).filter(kind="photo", state="accepted").count()
     status = 400 if form.errors else 200
     context = {"form": form, "contributor": contributor, "accepted_photos": accepted_photos}
     return render(request, "contributions/rights/delete.html", context, status=status)

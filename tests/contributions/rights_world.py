@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
 from django.utils import timezone

@@ -49,7 +49,8 @@ def test_the_export_holds_the_account_every_contribution_and_the_looks_at_the_ad
     assert report["location"]["coordinates"] == [68.3, 43.3]
     [look] = data["email_looks"]
     assert look["officer"] == (officer.get_full_name() or officer.username)
-    assert look["looked_at"] and look["contribution_id"] == world.items["report"].pk
+    assert look["looked_at"]
+    assert look["contribution_id"] == world.items["report"].pk
 
 
 def test_the_export_holds_their_photo_files_as_stored(client, officer):
@@ -71,8 +72,11 @@ def test_the_export_explains_itself_in_kazakh_russian_and_english(client, office
 
     readme = _download(client, world.contributor.user).read("README.txt").decode()
 
-    assert "[kk]" in readme and "[ru]" in readme and "[en]" in readme
-    assert DATA_FILE in readme and "photos/" in readme
+    assert "[kk]" in readme
+    assert "[ru]" in readme
+    assert "[en]" in readme
+    assert DATA_FILE in readme
+    assert "photos/" in readme
 
 
 def test_items_pseudonymised_after_a_year_are_still_in_their_export(client, officer):
@@ -108,4 +112,5 @@ def test_the_export_log_line_names_only_the_contributor_id(client, officer, capl
 
     [line] = [r.getMessage() for r in caplog.records if r.name == "contributions.rights"]
     assert f"contributor {world.contributor.pk}:" in line
-    assert EMAIL not in caplog.text and NAME not in caplog.text
+    assert EMAIL not in caplog.text
+    assert NAME not in caplog.text
