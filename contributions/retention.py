@@ -9,13 +9,17 @@ task worker (contributions/tasks.py) or by hand (`manage.py contributions_retent
   than a year: the link to the account is replaced by a keyed-hash pseudonym
   (`contributor_pseudonym`), the decision reasons are kept with any verbatim name or email
   taken out. Mura can still find a living contributor's items for their access request, and
-  their erasure; nobody can tell who from the trail alone.
+  their erasure; nobody can tell who from the trail alone;
+- login records (django-axes's access and failure logs: login name, address, browser) after
+  30 days, and expired sessions (Django keeps them until `clearsessions`).
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from axes.models import AccessFailureLog, AccessLog
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +29,7 @@ from contributions.rights import PublicPhotos, account_erase, contributor_pseudo
 UNCONFIRMED_ACCOUNT_DAYS = 7
 REJECTED_DAYS = 30
 TRAIL_DAYS = 365
+LOGIN_RECORD_DAYS = 30
 
 
 @dataclass
@@ -33,6 +38,8 @@ class Retention:
     rejected_deleted: list[int] = field(default_factory=list)  # contribution ids
     trail_pseudonymised: list[int] = field(default_factory=list)  # contribution ids
     looks_pseudonymised: int = 0
+    login_records_deleted: int = 0
+    sessions_deleted: int = 0
 
     def lines(self, *, dry_run: bool) -> list[str]:
         verb = "would be" if dry_run else "were"
@@ -46,6 +53,8 @@ class Retention:
             f"{len(self.trail_pseudonymised)} contributions {verb} pseudonymised"
             f"{_ids(self.trail_pseudonymised)}, {self.looks_pseudonymised} email looks "
             f"{verb} unlinked",
+            f"Login records older than {LOGIN_RECORD_DAYS} days: {self.login_records_deleted} "
+            f"{verb} deleted; expired sessions: {self.sessions_deleted} {verb} deleted",
         ]
 
 
@@ -111,4 +120,18 @@ def retention_run(*, dry_run: bool = False, now: datetime | None = None) -> Rete
         for items in by_contributor.values():
             _pseudonymise(items[0].contributor, items)
         looks.update(contributor=None)  # its contribution (pseudonymised) still groups it
+    _logins_forget(done, now, dry_run=dry_run)
     return done
+
+
+def _logins_forget(done: Retention, now: datetime, *, dry_run: bool) -> None:
+    cutoff = now - timedelta(days=LOGIN_RECORD_DAYS)
+    records = [AccessLog.objects.filter(attempt_time__lt=cutoff),
+               AccessFailureLog.objects.filter(attempt_time__lt=cutoff)]  # fmt: skip
+    sessions = Session.objects.filter(expire_date__lt=now)
+    done.login_records_deleted = sum(q.count() for q in records)
+    done.sessions_deleted = sessions.count()
+    if not dry_run:
+        for query in records:
+            query.delete()
+        sessions.delete()

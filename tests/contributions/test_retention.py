@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from axes.models import AccessLog
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -128,3 +130,20 @@ def test_the_task_applies_retention_and_queues_the_next_run(users):
     assert lines[0].endswith(f"1 were deleted (ids {stale.pk})")
     [queued] = DBTaskResult.objects.filter(status="READY")
     assert queued.task_path == "contributions.tasks.retention_daily"
+
+
+def test_login_records_go_after_thirty_days_and_expired_sessions_at_once(client, users):
+    old = AccessLog.objects.create(username="x@example.kz", ip_address="192.0.2.1",
+                                   user_agent="t", http_accept="", path_info="/")  # fmt: skip
+    new = AccessLog.objects.create(username="y@example.kz", ip_address="192.0.2.2",
+                                   user_agent="t", http_accept="", path_info="/")  # fmt: skip
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=_ago(days=31))
+    client.force_login(users["officer"])
+    Session.objects.update(expire_date=_ago(minutes=1))
+
+    out = _run()
+
+    assert not AccessLog.objects.filter(pk=old.pk).exists()
+    assert AccessLog.objects.filter(pk=new.pk).exists()
+    assert not Session.objects.exists()
+    assert "Login records older than 30 days: 1 were deleted; expired sessions: 1" in out
