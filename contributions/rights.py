@@ -194,15 +194,25 @@ def export_build(*, contributor: Contributor) -> IO[bytes]:
         with zf.open(DATA_FILE, "w") as raw, _text(raw) as out:
             count = _write_json(out, contributor, items)
         for item in items.select_related(None).exclude(photo="").only("pk", "photo").iterator():
-            # Stored already stripped of metadata (contributions on receipt): copied as is.
-            with item.photo.open("rb") as source, zf.open(_photo_path(item), "w") as target:
-                shutil.copyfileobj(source, target, 1024 * 1024)
-            files += 1
+            files += _photo_copy(zf, item)
     archive.seek(0)
     logger.info(
         "Data export made for contributor %s: %d items, %d files", contributor.pk, count, files
     )
     return archive
+
+
+def _photo_copy(zf: zipfile.ZipFile, item: Contribution) -> int:
+    """Stored already stripped of metadata (on receipt): copied as is, in blocks. A file lost
+    from storage is left out (and logged by id) rather than failing the whole export."""
+    try:
+        source = item.photo.open("rb")
+    except FileNotFoundError:
+        logger.warning("Data export: the file of contribution %s is missing", item.pk)
+        return 0
+    with source, zf.open(_photo_path(item), "w") as target:
+        shutil.copyfileobj(source, target, 1024 * 1024)
+    return 1
 
 
 def _text(raw: IO[bytes]) -> io.TextIOWrapper:

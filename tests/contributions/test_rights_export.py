@@ -114,3 +114,15 @@ def test_the_export_log_line_names_only_the_contributor_id(client, officer, capl
     assert f"contributor {world.contributor.pk}:" in line
     assert EMAIL not in caplog.text
     assert NAME not in caplog.text
+
+
+def test_a_photo_lost_from_storage_leaves_the_rest_of_the_export_whole(client, officer):
+    world = world_make(officer)
+    lost = world.items["photo_rejected"]
+    lost.photo.storage.delete(lost.photo.name)
+
+    archive = _download(client, world.contributor.user)
+
+    names = archive.namelist()
+    assert f"photos/{lost.pk}-b.jpg" not in names
+    assert f"photos/{world.items['photo_submitted'].pk}-a.jpg" in names
