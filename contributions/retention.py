@@ -19,12 +19,19 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from axes.models import AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
 from contributions.models import Contribution, Contributor, EmailLook
-from contributions.rights import PublicPhotos, account_erase, contributor_pseudonym, names_scrubbed
+from contributions.rights import (
+    PublicPhotos,
+    account_erase,
+    contributor_pseudonym,
+    names_scrubbed,
+    user_unconfirmed_erase,
+)
 
 UNCONFIRMED_ACCOUNT_DAYS = 7
 REJECTED_DAYS = 30
@@ -35,6 +42,7 @@ LOGIN_RECORD_DAYS = 30
 @dataclass
 class Retention:
     accounts_deleted: list[int] = field(default_factory=list)  # contributor ids
+    users_deleted: list[int] = field(default_factory=list)  # sign-ups with no contributor
     rejected_deleted: list[int] = field(default_factory=list)  # contribution ids
     trail_pseudonymised: list[int] = field(default_factory=list)  # contribution ids
     looks_pseudonymised: int = 0
@@ -45,7 +53,8 @@ class Retention:
         verb = "would be" if dry_run else "were"
         return [
             f"Unconfirmed accounts older than {UNCONFIRMED_ACCOUNT_DAYS} days: "
-            f"{len(self.accounts_deleted)} {verb} deleted{_ids(self.accounts_deleted)}",
+            f"{len(self.accounts_deleted)} {verb} deleted{_ids(self.accounts_deleted)}; "
+            f"sign-ups with no contributor: {len(self.users_deleted)}{_ids(self.users_deleted)}",
             f"Rejected contributions older than {REJECTED_DAYS} days: "
             f"{len(self.rejected_deleted)} {verb} deleted with their files"
             f"{_ids(self.rejected_deleted)}",
@@ -68,6 +77,24 @@ def unconfirmed_accounts(now: datetime):
     return Contributor.objects.filter(
         user__date_joined__lt=now - timedelta(days=UNCONFIRMED_ACCOUNT_DAYS)
     ).exclude(user_id__in=verified)
+
+
+def unconfirmed_bare_users(now: datetime):
+    """Sign-ups with an address never confirmed and no contributor yet (if the account part
+    makes the contributor only on confirmation), 7 days on; never staff or role holders."""
+    return (
+        get_user_model()
+        .objects.filter(
+            date_joined__lt=now - timedelta(days=UNCONFIRMED_ACCOUNT_DAYS),
+            emailaddress__isnull=False,
+            contributor__isnull=True,
+            is_staff=False,
+            is_superuser=False,
+            groups__isnull=True,
+        )
+        .exclude(pk__in=EmailAddress.objects.filter(verified=True).values("user_id"))
+        .distinct()
+    )
 
 
 def rejected_expired(now: datetime):
@@ -101,6 +128,10 @@ def retention_run(*, dry_run: bool = False, now: datetime | None = None) -> Rete
         done.accounts_deleted.append(contributor.pk)
         if not dry_run:
             account_erase(contributor=contributor, public_photos=PublicPhotos.REMOVE)
+    for user in unconfirmed_bare_users(now).order_by("pk"):
+        done.users_deleted.append(user.pk)
+        if not dry_run:
+            user_unconfirmed_erase(user=user)
     rejected = rejected_expired(now).order_by("pk")
     done.rejected_deleted = list(rejected.values_list("pk", flat=True))
     if not dry_run:

@@ -314,7 +314,8 @@ def _traces_delete(user, contributor, logins: set[str], needles: list[str]) -> N
         by_login |= Q(username__iexact=login)
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(by_login).delete()
-    for model, pk in ((Contributor, contributor.pk), (type(user), user.pk)):
+    about = [(type(user), user.pk)] + ([(Contributor, contributor.pk)] if contributor else [])
+    for model, pk in about:
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
         ).update(object_repr=ERASED)
@@ -328,6 +329,23 @@ def _traces_delete(user, contributor, logins: set[str], needles: list[str]) -> N
         args_kwargs_text=Cast("args_kwargs", TextField()),
         return_value_text=Cast("return_value", TextField()),
     ).filter(mentions).exclude(status="RUNNING").delete()
+
+
+def _user_erase(user, addresses: set[str], needles: list[str], *, contributor=None) -> None:
+    _sessions_delete(user.pk)
+    _traces_delete(user, contributor, {user.get_username(), user.email, *addresses}, needles)
+    user.delete()  # Contributor, Consents, EmailAddresses (and their confirmations) cascade
+
+
+@transaction.atomic
+def user_unconfirmed_erase(*, user) -> None:
+    """A sign-up never confirmed and with no contributor (retention): the user and its
+    sessions and login attempts. Staff are never erased here."""
+    if user.is_staff or user.is_superuser or Contributor.objects.filter(user=user).exists():
+        raise ValueError(f"user {user.pk} is not a bare unconfirmed sign-up")
+    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    _user_erase(user, addresses, sorted({user.email, *addresses} - {""}, key=len)[::-1])
+    logger.info("Unconfirmed sign-up erased: user %s", user.pk)
 
 
 @transaction.atomic
@@ -345,10 +363,8 @@ def account_erase(*, contributor: Contributor, public_photos: str) -> Erasure:
     for look in EmailLook.objects.filter(contributor=contributor):
         look.contributor, look.reason = None, names_scrubbed(look.reason, needles)
         look.save(update_fields=["contributor", "reason"])
-    _sessions_delete(user.pk)
-    _traces_delete(user, contributor, {user.get_username(), user.email, *addresses}, needles)
     contributor_id = contributor.pk
-    user.delete()  # Contributor, Consents, EmailAddresses (and their confirmations) cascade
+    _user_erase(user, addresses, needles, contributor=contributor)
     logger.info(
         "Account erased: contributor %s (%d deleted, %d kept, photos %d removed, %d kept)",
         contributor_id, summary.deleted, summary.kept, summary.photos_removed,
