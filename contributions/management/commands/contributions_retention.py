@@ -4,7 +4,7 @@ contributions/retention.py now and print what was done (ids only, never a name o
 from django.core.management.base import BaseCommand
 
 from contributions.retention import retention_run
-from contributions.tasks import retention_schedule
+from contributions.tasks import retention_daily, retention_schedule
 
 
 class Command(BaseCommand):
@@ -25,6 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, schedule: bool, **options):
         if schedule:
+            if not retention_daily.get_backend().supports_defer:
+                self.stdout.write("Not queued: this tasks backend cannot run a task later.")
+                return
             queued = retention_schedule()
             self.stdout.write("Daily retention run queued." if queued else "Already queued.")
             return
