@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""/contributors/me/...: the contributor's own data (contributions/views_rights.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from contributions import views_rights
+
+urlpatterns = [
+    path("me/data.zip", views_rights.export, name="rights-export"),
+    path("me/delete/", views_rights.delete, name="rights-delete"),
+    path("deleted/", views_rights.deleted, name="rights-deleted"),
+]

@@ -318,7 +318,7 @@ def _photo(site) -> dict | None:
     return {
         "src": photo.thumbnail.url,
         "alt": photo.caption or site.name,
-        "author": photo.author,
+        "author": photo.credit,
         "licence": photo.get_licence_display(),
     }
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Area
 from django.db.models.functions import Cast
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from registry.geometry import clean_area
@@ -134,3 +135,12 @@ class SitePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or f"photo {self.pk}"
+
+    # A kept photo of a contributor who deleted their account (contributions/rights.py): the
+    # stored author is this msgid, shown in the reader's language.
+    ANONYMOUS_AUTHOR = gettext_noop("anonymous contributor")
+
+    @property
+    def credit(self) -> str:
+        """The author as the public sees it."""
+        return gettext(self.author) if self.author == self.ANONYMOUS_AUTHOR else self.author

@@ -184,7 +184,7 @@ def _photos(photos) -> tuple[PhotoRow, ...]:
         PhotoRow(
             name=p.web.name,
             caption=p.caption,
-            author=p.author,
+            author=p.credit,
             licence=p.get_licence_display(),
             is_public=p.is_public,
         )
