@@ -364,6 +364,12 @@ MURA_RATES = {
     "login": env("MURA_RATE_LOGIN", "30/hour"),  # login and password-reset posts
 }
 
+# What the public may send (contributions/services.py): per contributor in any 24 hours, and
+# per client address in DRF's notation (heritage/limits.py's shared counters); photo size.
+MURA_CONTRIB_LIMIT_PER_DAY = int(env("MURA_CONTRIB_LIMIT_PER_DAY", "20"))
+MURA_CONTRIB_RATE_ADDRESS = env("MURA_CONTRIB_RATE_ADDRESS", "60/day")
+MURA_CONTRIB_MAX_PHOTO_MB = int(env("MURA_CONTRIB_MAX_PHOTO_MB", "15"))
+
 # "tiles": the public map's vector tiles and outlines, keyed by the map's data version
 # (maps/views.py), so entries never need deleting. Per process by default.
 CACHES = {
