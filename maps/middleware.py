@@ -44,6 +44,8 @@ SKIPPED = frozenset({
     "django.contrib.messages.middleware.MessageMiddleware",  # no message is shown or kept
     "simple_history.middleware.HistoryRequestMiddleware",  # nothing is written
     "axes.middleware.AxesMiddleware",  # acts on logins only
+    # Acts on allauth's own flows (a login's pending stage) and HTML pages; a tile is neither.
+    "allauth.account.middleware.AccountMiddleware",
 })  # fmt: skip
 
 
