@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("heritage", "registry", "maps", "locale", "manage.py")
+SOURCES = ("heritage", "registry", "maps", "contributions", "locale", "manage.py")
 
 
 @pytest.fixture(scope="module")
