@@ -10,7 +10,7 @@
     var lon = document.getElementById("id_lon");
     var marker = null;
     function place(latlng) {
-      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.circleMarker(latlng, { radius: 8, color: "#b03a2e", weight: 3 }).addTo(map); }
     }
     function fromInputs() {
       var y = parseFloat(lat && lat.value), x = parseFloat(lon && lon.value);
