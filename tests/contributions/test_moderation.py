@@ -3,6 +3,8 @@ does for each kind, and the contributor's address shown only by a logged look.""
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contributions.models import Contribution, EmailLook
@@ -210,3 +212,64 @@ def test_a_report_is_moderated_by_the_region_of_its_point(client, db):
     assert here.status_code == 200
     assert "43.238100" in here.content.decode()
     assert decide(client, item, "accept").status_code == 302
+
+
+def test_the_photo_sent_is_shown_to_its_moderators_only(client, site, moderator):
+    sender = contributor_make("Aigerim", EMAIL)
+    client.force_login(sender.user)
+    send_photo(client, site)
+    item = Contribution.objects.get()
+    photo_url = reverse("moderation-photo", args=[item.pk])
+    client.force_login(moderator)
+    detail = client.get(reverse("moderation-detail", args=[item.pk]), headers=EN)
+    served = client.get(photo_url)
+    data = b"".join(served.streaming_content)
+    client.force_login(officer_of("KZ61"))
+    elsewhere = client.get(photo_url)
+
+    assert detail.status_code == 200
+    assert photo_url in detail.content.decode()
+    assert "A. Nurova" in detail.content.decode()
+    assert EMAIL not in detail.content.decode()
+    assert served.status_code == 200
+    assert data.startswith(b"\xff\xd8")
+    assert has_metadata(data) == []
+    assert elsewhere.status_code == 404
+
+
+def test_a_correction_to_a_site_with_an_open_change_request_waits(client, site, moderator):
+    sender = contributor_make()
+    client.force_login(sender.user)
+    url = reverse("contribute-correction", args=[site.registry_number])
+    client.post(url, {"field": "name_en", "text": "Ascension Cathedral"})
+    client.post(url, {"field": "name_ru", "text": "Вознесенский собор"})
+    first, second = Contribution.objects.order_by("pk")
+    client.force_login(moderator)
+
+    decide(client, first, "accept")
+    response = client.post(
+        reverse("moderation-decide", args=[second.pk]), {"decision": "accept"}, headers=EN
+    )
+
+    assert response.status_code == 400
+    assert "already proposed a change" in response.content.decode()
+    assert Contribution.objects.get(pk=second.pk).state == "submitted"
+    assert ChangeRequest.objects.count() == 1
+
+
+def test_the_queue_costs_the_same_queries_for_one_item_or_many(client, site, moderator):
+    sender = contributor_make()
+    client.force_login(sender.user)
+    send_observation(client, site)
+    client.force_login(moderator)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("moderation-queue"))
+    client.force_login(sender.user)
+    for _ in range(4):
+        send_observation(client, site)
+    client.force_login(moderator)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(reverse("moderation-queue"))
+
+    assert page.content.decode().count("/officer/contributions/") >= 5
+    assert len(five) == len(one)
