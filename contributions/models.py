@@ -110,6 +110,8 @@ class Contribution(models.Model):
     licence = models.CharField(_("licence"), max_length=24, choices=OPEN_LICENCES, blank=True)
     credit = models.CharField(_("author to credit"), max_length=200, blank=True)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
+    # The language the contributor wrote in: an accepted photo's caption goes in that language.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     # An observation: a visit, what was seen.
     visited_on = models.DateField(_("date of visit"), null=True, blank=True)
     condition_seen = models.CharField(

@@ -426,6 +426,13 @@ MURA_RATES = {
     "signup": env("MURA_RATE_SIGNUP", "10/hour"),
 }
 
+# What the public may send (contributions/services.py): per contributor in any 24 hours, and
+# per client address in DRF's notation (heritage/limits.py's shared counters); photo size,
+# at most registry/services/photos.py's MAX_UPLOAD_BYTES.
+MURA_CONTRIB_LIMIT_PER_DAY = int(env("MURA_CONTRIB_LIMIT_PER_DAY", "20"))
+MURA_CONTRIB_RATE_ADDRESS = env("MURA_CONTRIB_RATE_ADDRESS", "60/day")
+MURA_CONTRIB_MAX_PHOTO_MB = int(env("MURA_CONTRIB_MAX_PHOTO_MB", "25"))  # the pipeline's most
+
 # "tiles": the public map's vector tiles and outlines, keyed by the map's data version
 # (maps/views.py), so entries never need deleting. Per process by default.
 CACHES = {

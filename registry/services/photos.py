@@ -34,6 +34,8 @@ DECODERS = ("JPEG", "PNG", "WEBP")
 EXTENSIONS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 THUMBNAIL_BOX = (320, 320)
 WEB_BOX = (1600, 1600)
+# A stripped original (photo_stripped): large enough for print, bounded like any decode.
+ORIGINAL_BOX = (4096, 4096)
 JPEG_QUALITY = 85
 
 # The disk (or the user's quota) is full: the officer is told, and nothing of it is kept.
@@ -83,7 +85,7 @@ def _check_header(image: Image.Image) -> None:
         )
 
 
-def _decode(data: bytes) -> tuple[str, Image.Image]:
+def _decode(data: bytes, box: tuple[int, int] = WEB_BOX) -> tuple[str, Image.Image]:
     """The detected format and the upright photo, no larger than the web copy needs, as a new
     RGB image of pixels only.
 
@@ -101,9 +103,9 @@ def _decode(data: bytes) -> tuple[str, Image.Image]:
                 _check_header(probe)
                 probe.verify()  # checksums (PNG); the image cannot be used after this
             with Image.open(io.BytesIO(data), formats=DECODERS) as image:
-                image.draft("RGB", _fitted(image.size, WEB_BOX))  # JPEG only; others ignore it
+                image.draft("RGB", _fitted(image.size, box))  # JPEG only; others ignore it
                 image.load()  # a truncated or corrupt stream fails here
-                return image.format, _pixels_only(image)
+                return image.format, _pixels_only(image, box)
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -120,7 +122,7 @@ def _fitted(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
-def _pixels_only(image: Image.Image) -> Image.Image:
+def _pixels_only(image: Image.Image, box: tuple[int, int] = WEB_BOX) -> Image.Image:
     """Upright, alpha flattened onto white, at most the web copy's size, in a brand new image.
 
     Nothing of the file but its pixels comes along: Pillow's encoders fall back on the source's
@@ -129,7 +131,7 @@ def _pixels_only(image: Image.Image) -> Image.Image:
     if image.mode in ("RGB", "RGBA", "L", "LA"):
         # In place, keeping `info` (the EXIF orientation); the box is square, so turning the
         # image upright afterwards gives the same size.
-        image.thumbnail(WEB_BOX, Image.Resampling.LANCZOS)
+        image.thumbnail(box, Image.Resampling.LANCZOS)
     upright = ImageOps.exif_transpose(image)
     if upright.mode == "I" or upright.mode.startswith("I;16"):
         # 16-bit greyscale PNG: scale to 8 bits, as converting directly clips to white.
@@ -153,6 +155,14 @@ def public_copies(data: bytes) -> tuple[str, dict[str, bytes]]:
     """The detected format and the two public copies (thumbnail, web), pixels only."""
     image_format, pixels = _decode(data)
     return image_format, {"thumbnail": _jpeg(pixels, THUMBNAIL_BOX), "web": _jpeg(pixels, WEB_BOX)}
+
+
+def photo_stripped(upload: UploadedFile | File) -> bytes:
+    """The upload as a JPEG of its pixels alone, at most ORIGINAL_BOX: what is kept of a file
+    whose sender must not be locatable by it, the stored original included (a contribution
+    from the public, issue 16). Refused as photo_add refuses, with ValidationError({"upload"})."""
+    _, pixels = _decode(_read(upload), box=ORIGINAL_BOX)
+    return _jpeg(pixels, ORIGINAL_BOX)
 
 
 def _store(photo: SitePhoto, files: dict[str, tuple[bytes, str]], by: AbstractBaseUser) -> None:

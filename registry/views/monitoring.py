@@ -26,6 +26,8 @@ from registry.forms_monitoring import (
     ThreatFormSet,
 )
 from registry.models import AtRiskEntry, Inspection
+from registry.models.monitoring import Threat
+from registry.models.sites import Condition
 from registry.selectors import site_list_for_staff
 from registry.services.monitoring import (
     MonitoringRefused,
@@ -49,12 +51,25 @@ def _errors_into(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _prefill(query) -> tuple[str, list[str], str]:
+    """What a link may prefill (?condition=&threat=&contribution=): an accepted observation
+    from the public opens the form so (contributions/views_officer.py). Unknown values are
+    dropped; the note names the contribution, whose own text stays on its page."""
+    condition = query.get("condition", "")
+    condition = condition if condition in Condition.values else ""
+    seen = [t for t in dict.fromkeys(query.getlist("threat")) if t in Threat.values]
+    number = query.get("contribution", "")
+    note = _("From a public observation (contribution %(pk)s).") % {"pk": number}
+    return condition, seen, note if number.isdigit() else ""
+
+
 @login_required
 def inspection_new(request, number):
     site = site_for(request.user, number, "registry.edit_site")
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = InspectionForm(data, files)
-    threats = ThreatFormSet(data, prefix="threats")
+    condition, seen, note = _prefill(request.GET)
+    form = InspectionForm(data, files, initial={"condition": condition, "notes": note})
+    threats = ThreatFormSet(data, prefix="threats", initial=[{"threat": t} for t in seen])
     actions = ActionFormSet(data, prefix="actions")
     posted = request.method == "POST"
     if posted and form.is_valid() and threats.is_valid() and actions.is_valid():

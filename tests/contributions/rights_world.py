@@ -57,7 +57,7 @@ def _photo(who, site, officer, state, name) -> Contribution:
 
 
 def world_make(officer, *, name: str = NAME, email: str = EMAIL) -> World:
-    who = contributor_make(display_name=name, email=email)
+    who = contributor_make(display_name=name, email=email, consent=False)
     who.user.set_password(PASSWORD)
     who.user.save()
     EmailAddress.objects.create(user=who.user, email=email, verified=True, primary=True)

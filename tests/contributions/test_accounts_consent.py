@@ -16,7 +16,9 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 @pytest.fixture
 def agreed(settings):
     settings.MURA_PRIVACY_NOTICE_VERSION = "2026-12"
-    contributor = contributor_make(display_name="Aigerim", email="aigerim@example.kz")
+    contributor = contributor_make(
+        display_name="Aigerim", email="aigerim@example.kz", consent=False
+    )
     Consent.objects.create(contributor=contributor, notice_version="2026-12")
     return contributor
 

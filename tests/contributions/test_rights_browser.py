@@ -55,5 +55,5 @@ def test_the_deletion_page_in_kazakh(live_site, page, screenshot):
 
     page.goto(f"{live_site.url}/contributors/me/delete/")
 
-    expect(page.locator("h1")).to_have_text("Тіркелгімді өшіру")
+    expect(page.locator("h1")).to_have_text("Тіркелгімді жою")
     screenshot(page, "contributor-delete-kk")
