@@ -89,9 +89,9 @@ for N in "${SIZES[@]}"; do
   say "generate_sites $N"
   OUT=$(python manage.py generate_sites "$N" -v 2 2>&1 | grep -v '^AXES' | tee /dev/stderr)
   OVERALL=$(echo "$OUT" | sed -n 's/.* sites in \([0-9.]*\) s (\([0-9,]*\) rows\/s overall).*/\2 rows\/s (\1 s)/p')
-  LOAD=$(echo "$OUT" | grep 'rows/s$' | tail -1 | awk '{print $(NF-1), "rows/s"}')
+  LOAD=$(echo "$OUT" | grep -E '^ +[0-9,]+ / [0-9,]+ sites' | tail -1 | awk '{print $5, "rows/s"}')
   REBUILD=$(echo "$OUT" | awk '$1 == "rebuild" {print $2 " s"}')
-  COUNTS=$(echo "$OUT" | awk '$1 == "map_counts" {print $2 " s"}')
+  COUNTS=$(echo "$OUT" | awk '$1 == "analyze" || $1 == "map_counts" || $1 == "search_words" {s += $2} END {printf "%.1f s", s}')
   SIZE=$(psql -tA "$DATABASE_URL" -c "SELECT pg_size_pretty(pg_total_relation_size('registry_heritagesite'))
     || ' (heap ' || pg_size_pretty(pg_relation_size('registry_heritagesite')) || ')'")
 
@@ -103,6 +103,6 @@ for N in "${SIZES[@]}"; do
 done
 
 say "figures"
-echo "| sites | generate_sites overall | load | index rebuild | map counts | table | points | rows | rows+indexes |"
+echo "| sites | generate_sites overall | load | index rebuild | statistics, map counts, words | table | points | rows | rows+indexes |"
 echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
