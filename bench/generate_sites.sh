@@ -21,6 +21,20 @@
 # | 1,000,000 | 13,429 rows/s (74.5 s)  | 45,043 | 44.3 s  | 7.8 s      | 1.5 GB (heap 508 MB) | 766,135 | 266,880 | 27,827 (35.9 s) |
 # | 9,999,999 | 12,011 rows/s (832.6 s) | 41,279 | 548.8 s | 40.7 s     | 15 GB (heap 5.0 GB)  | 711,094 | 205,897 | 23,574 (424 s)  |
 #
+# Issue 17, 2026-12-06, after the stored search document (migration 0017) and more indexes: the
+# machine shared with other sessions, load average 4-9 throughout, so only side-by-side runs
+# compare. 300,000 sites into an empty table, main and this branch alternately on the same
+# template database (load, overall): round 1 main 10,182 rows/s, 90.9 s / branch 8,895, 79.1 s;
+# round 2 main 16,255, 57.8 s / branch 19,247, 51.5 s (statistics, map counts and words 10.8 s
+# -> 9.6 s in round 2, 18.8 -> 8.4 s in round 1). 1,000,000 sites, one run each: main 7,748
+# rows/s load, 355.8 s overall (2,810 rows/s; rebuild 185.5 s, counts 40.7 s); branch 9,293
+# rows/s, 280.0 s (3,572 rows/s; rebuild 152.1 s, statistics 3.0 s, map counts 12.1 s, words
+# 4.7 s). Far from COPY speed (50,000 rows/s), and why: the stored search document, computed
+# by PostgreSQL for each row (mura_fold: an INSERT of 200,000 rows took 13.4 s with the
+# generated column and 1.6 s without, under load), about 70 % of the INSERT; the document's
+# trigram GiST index, 67-72 s of the 152-156 s rebuild at 1M, the geography GiST indexes
+# 27-30 s. registry/services/generate.py says more.
+#
 # (rows/s unless said; 9,999,999 is the most the 7-digit draft references allow, measured one
 # commit before the district snap, a 0.3 s per million step.) Before issue 17 (row-wise public
 # areas, indexes kept): 100,000 in 33.1 s (3,021 rows/s), 1,000,000 in 427.6 s (2,339 rows/s).
@@ -89,9 +103,9 @@ for N in "${SIZES[@]}"; do
   say "generate_sites $N"
   OUT=$(python manage.py generate_sites "$N" -v 2 2>&1 | grep -v '^AXES' | tee /dev/stderr)
   OVERALL=$(echo "$OUT" | sed -n 's/.* sites in \([0-9.]*\) s (\([0-9,]*\) rows\/s overall).*/\2 rows\/s (\1 s)/p')
-  LOAD=$(echo "$OUT" | grep 'rows/s$' | tail -1 | awk '{print $(NF-1), "rows/s"}')
+  LOAD=$(echo "$OUT" | grep -E '^ +[0-9,]+ / [0-9,]+ sites' | tail -1 | awk '{print $5, "rows/s"}')
   REBUILD=$(echo "$OUT" | awk '$1 == "rebuild" {print $2 " s"}')
-  COUNTS=$(echo "$OUT" | awk '$1 == "map_counts" {print $2 " s"}')
+  COUNTS=$(echo "$OUT" | awk '$1 == "analyze" || $1 == "map_counts" || $1 == "search_words" {s += $2} END {printf "%.1f s", s}')
   SIZE=$(psql -tA "$DATABASE_URL" -c "SELECT pg_size_pretty(pg_total_relation_size('registry_heritagesite'))
     || ' (heap ' || pg_size_pretty(pg_relation_size('registry_heritagesite')) || ')'")
 
@@ -103,6 +117,6 @@ for N in "${SIZES[@]}"; do
 done
 
 say "figures"
-echo "| sites | generate_sites overall | load | index rebuild | map counts | table | points | rows | rows+indexes |"
+echo "| sites | generate_sites overall | load | index rebuild | statistics, map counts, words | table | points | rows | rows+indexes |"
 echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"

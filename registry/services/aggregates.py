@@ -9,11 +9,12 @@ every tile's ETag and cache key carry.
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from registry.models.aggregates import BASE_LEVEL, LEVELS, TileCellX, TileCellY
 
 KEY_COLUMNS = "cx, cy, category, significance, region_ids"
+UNIQUE_KEY = "cellcount_unique_key"  # registry/models/aggregates.py SiteCellCount
 _PARAMS = {"expressions": "public_location", "level": BASE_LEVEL}
 # The site's finest cell, from its public point only: the view has no other geometry.
 NEW_KEYS_SQL = f"""
@@ -78,22 +79,41 @@ def map_counts_refresh(*, site_ids: Iterable[int]) -> None:
 
 
 def map_counts_rebuild() -> None:
-    """Recount every published site: finest level from the view, each coarser from the last."""
-    with connection.cursor() as cursor:
+    """Recount every published site: finest level from the view, each coarser from the last.
+
+    A full recount (after a bulk load, or to repair) sums each level in a temporary table from
+    the level below and writes it at once, with the counts' unique key dropped meanwhile and
+    made again from all the rows (as the PostgreSQL manual advises for bulk loads: about half
+    the time at a million sites). TRUNCATE locks both tables until the commit anyway."""
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE registry_sitecellkey, registry_sitecellcount")
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'registry_sitecellcount'::regclass AND conname = %s",
+            [UNIQUE_KEY],
+        )
+        (unique,) = cursor.fetchone()
+        cursor.execute(f"ALTER TABLE registry_sitecellcount DROP CONSTRAINT {UNIQUE_KEY}")
         cursor.execute(f"INSERT INTO registry_sitecellkey (site_id, {KEY_COLUMNS}) {NEW_KEYS_SQL}")
         cursor.execute(
-            f"INSERT INTO registry_sitecellcount (level, {KEY_COLUMNS}, n)"
-            f" SELECT {BASE_LEVEL}, {KEY_COLUMNS}, count(*) FROM registry_sitecellkey"
-            f" GROUP BY {KEY_COLUMNS}"
+            f"CREATE TEMP TABLE map_level ON COMMIT DROP AS SELECT {KEY_COLUMNS},"
+            f" count(*)::int AS n FROM registry_sitecellkey GROUP BY {KEY_COLUMNS}"
         )
-        for level in reversed(LEVELS[:-1]):
+        for level in reversed(LEVELS):
             cursor.execute(
                 f"INSERT INTO registry_sitecellcount (level, {KEY_COLUMNS}, n)"
-                " SELECT %s, cx >> 1, cy >> 1, category, significance, region_ids, sum(n)"
-                " FROM registry_sitecellcount WHERE level = %s"
-                " GROUP BY cx >> 1, cy >> 1, category, significance, region_ids",
-                [level, level + 1],
+                f" SELECT %s, {KEY_COLUMNS}, n FROM map_level",
+                [level],
             )
+            if level > LEVELS.start:
+                cursor.execute(
+                    "CREATE TEMP TABLE map_coarser ON COMMIT DROP AS SELECT cx >> 1 AS cx,"
+                    " cy >> 1 AS cy, category, significance, region_ids, sum(n)::int AS n"
+                    " FROM map_level GROUP BY 1, 2, 3, 4, 5"
+                )
+                cursor.execute("DROP TABLE map_level")
+                cursor.execute("ALTER TABLE map_coarser RENAME TO map_level")
+        cursor.execute("DROP TABLE map_level")
+        cursor.execute(f"ALTER TABLE registry_sitecellcount ADD CONSTRAINT {UNIQUE_KEY} {unique}")
         cursor.execute("ANALYZE registry_sitecellkey, registry_sitecellcount")
         cursor.execute(BUMP_VERSION_SQL)

@@ -8,7 +8,8 @@ region, else its nearest within the snap distance), public areas as
 registry.projection.public_areas_sql derives them; every site gets a draft reference and each
 published one a national registry number, in order, from the registry's counters
 (registry/services/numbers.py). Generated rows carry no history: they are benchmark data, not
-edits.
+edits. The map's cell counts are recounted and the published sites' words join text search's
+list in the same transaction.
 
 Speed comes from doing each step once per batch, set-based, in temporary tables, and writing
 each site once: one INSERT with every column final (an UPDATE afterwards would write every
@@ -18,7 +19,20 @@ areas depend on the public cell alone, so they are computed once per cell and ke
 run. A run that at least doubles the table drops its secondary indexes and foreign keys and
 builds them again at the end (as the PostgreSQL manual advises for bulk loads): building an
 index from sorted rows costs far less than maintaining it row by row, and a foreign key added
-back checks every row in one join.
+back checks every row in one join. Unique constraints go too (a duplicate fails the run when
+the constraint is made again, so still nothing is written).
+
+Where the time goes (1M sites, December 2026, `generate_sites -v 2` prints every step and each
+index as it is built): the INSERT is about 70 % of the load, and most of that is the stored
+search document (`search_document`, migration 0017): `mura_fold`'s lower(), 13 replace()s and
+translate() run for every row as PostgreSQL computes the generated column (an INSERT of the
+same 200,000 rows took 13.4 s with it, 1.6 s without; translate() alone is about 60 % of it).
+A generated column cannot be given, so no generator can skip it. Of the index rebuild, the
+document's trigram GiST index (siglen 512) takes about 45 %, the two geography GiST indexes
+about 20 %. The spatial joins and public cells are about 15 % of the load. Search words come
+from the (typology, settlement) pairs of the published sites made, not from reading every
+document again (SEARCH_WORDS_SQL), and the map's counts are rebuilt with their unique key
+dropped (registry/services/aggregates.py).
 """
 
 import json
@@ -34,7 +48,6 @@ from registry.projection import GRID_DEGREES, public_cell_sql
 from registry.services.aggregates import map_counts_rebuild
 from registry.services.numbers import DIGITS, DRAFT, LAST_NUMBER, NATIONAL
 from registry.services.regions import DATA
-from registry.services.search_words import search_words_rebuild
 
 PLACES_FILE = DATA / "kz-places-osm.geojson"
 SPREAD_DEGREES = {"city": 0.12, "town": 0.05, "village": 0.02}
@@ -79,6 +92,8 @@ CREATE TEMP TABLE gen_place ON COMMIT DROP AS
     ) r ON true;
 ANALYZE gen_place;
 -- Public areas of each S1/S2 cell met so far (they depend on the cell alone).
+CREATE TEMP TABLE gen_pair (typology int, place int, PRIMARY KEY (typology, place))
+    ON COMMIT DROP;
 CREATE TEMP TABLE gen_cell (
     sensitivity text, x float8, y float8, region_id bigint, district_id bigint,
     region_ids bigint[], district_ids bigint[], PRIMARY KEY (sensitivity, x, y)
@@ -118,7 +133,8 @@ CROSS JOIN LATERAL (
 CREATE TEMP TABLE gen_site ON COMMIT DROP AS
 SELECT s.*, %(public_location_sql)s AS public_location
 FROM (
-    SELECT b.g, b.u2, b.u3, b.u4, b.u6, b.u7, b.u8, floor(b.u4 * %(periods)s)::int AS period,
+    SELECT b.g, b.place, b.u2, b.u3, b.u4, b.u6, b.u7, b.u8,
+           floor(b.u4 * %(periods)s)::int AS period,
            p.name_kk AS place_kk, p.name_ru AS place_ru, p.name_en AS place_en,
            CASE WHEN b.u5 < 0.55 THEN 'S0' WHEN b.u5 < 0.75 THEN 'S1' WHEN b.u5 < 0.95 THEN 'S2'
                 ELSE 'S3' END AS sensitivity,
@@ -259,8 +275,37 @@ FROM (
 WINDOW w AS (ORDER BY g)
 ORDER BY g
 """,
+    # The (typology, settlement) pairs of the published sites made: their words are the
+    # search words this run adds (see SEARCH_WORDS_SQL).
+    "word_pairs": """
+INSERT INTO gen_pair
+SELECT DISTINCT floor(u8 * (SELECT count(*) FROM gen_typology))::int, place FROM gen_site
+WHERE u7 < 0.9
+ON CONFLICT DO NOTHING
+""",
     "drop": "DROP TABLE gen_draw, gen_hit, gen_site, gen_new_cell, gen_counter",
 }
+
+
+# The words the run's published sites bring to text search (registry/services/search_words.py
+# WORDS_SQL, which reads every public document), from the (typology, settlement) pairs alone:
+# a generated name is "<typology>: <settlement> <number>" in each language, mura_fold folds
+# character by character (lower, single characters replaced or translated) and leaves the
+# separators, so a document's words are its typology's, its settlement's and the number, which
+# WORDS_SQL leaves out (no letter). tests/registry/test_generate.py holds the two equal.
+SEARCH_WORDS_SQL = """
+INSERT INTO registry_searchword (word)
+SELECT DISTINCT w
+FROM gen_pair k
+JOIN gen_typology t ON t.i = k.typology
+JOIN gen_place p ON p.i = k.place,
+regexp_split_to_table(mura_fold(coalesce(t.name_kk || ': ' || p.name_kk, '') || ' '
+    || coalesce(t.name_ru || ': ' || p.name_ru, '') || ' '
+    || coalesce(t.name_en || ': ' || p.name_en, '')), '[^[:alnum:]]+') w
+WHERE w ~ '[[:alpha:]]' AND length(w) > 1
+ORDER BY 1
+ON CONFLICT (word) DO NOTHING
+"""
 
 
 def _load_places(cursor) -> list[float]:
@@ -311,9 +356,19 @@ def _public_location_sql(cursor) -> str:
 
 
 def _secondary_indexes_drop(cursor) -> list[str]:
-    """Drop the site table's indexes other than its primary key and unique constraints (whose
-    keys arrive in order, and which must refuse a duplicate at once), and its foreign keys;
-    return the statements that make them again, exactly as they were (from the catalog)."""
+    """Drop the site table's indexes other than its primary key (whose keys arrive in order,
+    and which other tables' foreign keys need), its unique constraints and its foreign keys;
+    return the statements that make them again, exactly as they were (from the catalog).
+
+    A unique constraint made again checks every row at once: a duplicate (none can arise, the
+    numbers come from the registry's counters) fails the run and nothing is written, as it
+    would have failed at its row."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname",
+        [TABLE],
+    )
+    uniques = cursor.fetchall()
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
         " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
@@ -330,13 +385,13 @@ def _secondary_indexes_drop(cursor) -> list[str]:
     quote = connection.ops.quote_name
     if keys:  # rows written earlier in the transaction are checked now, not lost with the key
         cursor.execute(f"SET CONSTRAINTS {', '.join(quote(name) for name, _ in keys)} IMMEDIATE")
-    for name, _definition in keys:
+    for name, _definition in keys + uniques:
         cursor.execute(f"ALTER TABLE {TABLE} DROP CONSTRAINT {quote(name)}")
     for _definition, name in indexes:
         cursor.execute(f"DROP INDEX {name}")
     return [definition for definition, _name in indexes] + [
         f"ALTER TABLE {TABLE} ADD CONSTRAINT {quote(name)} {definition}"
-        for name, definition in keys
+        for name, definition in uniques + keys
     ]
 
 
@@ -381,7 +436,7 @@ def _batch(cursor, params: dict, timings: dict[str, float]) -> int:
 def sites_generate(
     *, count: int, seed: float = 0.42, batch_size: int = 200_000,
     rebuild_indexes: bool | None = None,
-    progress: Callable[[int, float], None] | None = None,
+    progress: Callable[[int, float, dict[str, float]], None] | None = None,
     notice: Callable[[str], None] | None = None,
     timings: dict[str, float] | None = None,
 ) -> int:  # fmt: skip
@@ -390,7 +445,8 @@ def sites_generate(
     `seed` (-1..1) makes a run repeatable for a given database state. `rebuild_indexes`: drop
     the secondary indexes and foreign keys for the load and build them again at the end; by
     default when the run adds at least as many rows as the table holds (and 100,000 or
-    more). `progress(made, seconds)` after each batch, `notice(text)` at each stage;
+    more). `progress(made, seconds, batch)` after each batch (`batch`: its seconds per step),
+    `notice(text)` at each stage;
     `timings` collects the seconds spent in each step.
     """
     if not AdminArea.objects.exists():
@@ -406,36 +462,57 @@ def sites_generate(
         if _rebuild_wanted(cursor, count, rebuild_indexes):
             rebuild = _secondary_indexes_drop(cursor)
             keys = sum("FOREIGN KEY" in statement for statement in rebuild)
-            notice(_("Dropped %(indexes)s indexes and %(keys)s foreign keys of the site table "
-                     "for the load: they are built again at the end, and the table stays "
-                     "locked until then. Rows/s below do not include that.")
+            notice(_("Dropped %(indexes)s indexes (unique constraints included) and %(keys)s "
+                     "foreign keys of the site table for the load: they are built again at "
+                     "the end, and the table stays locked until then. Rows/s below do not "
+                     "include that.")
                    % {"indexes": len(rebuild) - keys, "keys": keys})  # fmt: skip
         timings["setup"] = time.monotonic() - started
         while made < count:
             params["n"] = min(batch_size, count - made)
-            made += _batch(cursor, params, timings)
+            batch = {}
+            made += _batch(cursor, params, batch)
+            for step, seconds in batch.items():
+                timings[step] = timings.get(step, 0.0) + seconds
             if progress:
-                progress(made, time.monotonic() - started)
+                progress(made, time.monotonic() - started, batch)
+        step_started = time.monotonic()
+        cursor.execute(SEARCH_WORDS_SQL)
+        timings["search_words"] = time.monotonic() - step_started
         # Dropped here too, not only at commit: inside an outer transaction (a test) the
         # temp tables would otherwise outlive this call.
         cursor.execute("DROP TABLE gen_place_raw, gen_place, gen_period, gen_area, gen_typology,"
-                       " gen_cell")  # fmt: skip
+                       " gen_cell, gen_pair")  # fmt: skip
         _finish(cursor, rebuild, notice, timings)
     return made
 
 
+def _index_name(statement: str) -> str:
+    """The index or constraint a rebuild statement makes (for the progress lines)."""
+    words = statement.split()
+    return words[words.index("CONSTRAINT" if "CONSTRAINT" in words else "INDEX") + 1]
+
+
 def _finish(cursor, rebuild: list[str], notice: Callable[[str], None], timings: dict) -> None:
-    """Indexes and foreign keys back (each checks every row), statistics, the map's counts."""
+    """Indexes and foreign keys back (each checks every row), statistics, the map's counts,
+    each step timed and told as it ends."""
     if rebuild:
         started = time.monotonic()
         for statement in rebuild:
+            step_started = time.monotonic()
             cursor.execute(statement)
+            seconds = time.monotonic() - step_started
+            notice(
+                _("%(name)s built in %(s).1f s.") % {"name": _index_name(statement), "s": seconds}
+            )
         timings["rebuild"] = time.monotonic() - started
         notice(_("Indexes and foreign keys built again in %(s).1f s.")
                % {"s": timings["rebuild"]})  # fmt: skip
     started = time.monotonic()
     cursor.execute(f"ANALYZE {TABLE}")
+    timings["analyze"] = time.monotonic() - started
+    notice(_("Statistics in %(s).1f s.") % {"s": timings["analyze"]})
+    started = time.monotonic()
     map_counts_rebuild()  # the public map's cell counts, in the same transaction
-    search_words_rebuild()  # text search's words
     timings["map_counts"] = time.monotonic() - started
-    notice(_("Statistics and map counts in %(s).1f s.") % {"s": timings["map_counts"]})
+    notice(_("Map counts in %(s).1f s.") % {"s": timings["map_counts"]})

@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 
-from registry.models import HeritageSite, RegistrySequence
+from registry.models import HeritageSite, RegistrySequence, SearchWord
 from registry.services import generate
 from registry.services.areas import areas_for_location, public_areas_refresh
 from registry.services.generate import sites_generate
+from registry.services.search_words import search_words_rebuild
 from tests.factories import HeritageSiteFactory
 
 PUBLIC_AREAS = ["public_region_id", "public_district_id", "public_region_ids",
@@ -125,3 +126,19 @@ def test_a_run_that_at_least_doubles_the_table_says_it_rebuilds(monkeypatch, cap
     assert "rows/s overall" in first
     assert "Dropped" not in second
     assert "rows/s overall" in second
+
+
+@pytest.mark.django_db
+def test_the_search_words_a_run_adds_are_exactly_those_of_its_published_documents():
+    HeritageSiteFactory(published=True, name_en="Aisha Bibi")  # a hand-made site's words stay
+    sites_generate(count=3000, batch_size=1100)
+    added = set(SearchWord.objects.values_list("word", flat=True))
+
+    SearchWord.objects.all().delete()
+    search_words_rebuild()  # every public document read again
+
+    assert added == set(SearchWord.objects.values_list("word", flat=True))
+    assert {"aisha", "bibi", "taraz"} <= added
+    drafts_only = HeritageSite.objects.exclude(status="published").values_list("name_en")
+    assert len(added) > 100
+    assert drafts_only.exists()

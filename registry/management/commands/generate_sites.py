@@ -31,8 +31,12 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be a positive number of sites.")
 
-        def progress(made, elapsed):
-            self.stdout.write(f"  {made:>10,} / {count:,} sites  {made / elapsed:>9,.0f} rows/s")
+        def progress(made, elapsed, batch):
+            line = f"  {made:>10,} / {count:,} sites  {made / elapsed:>9,.0f} rows/s"
+            if verbosity > 1:  # the batch's slowest steps
+                slowest = sorted(batch.items(), key=lambda item: -item[1])[:4]
+                line += "  (" + ", ".join(f"{step} {s:.2f} s" for step, s in slowest) + ")"
+            self.stdout.write(line)
 
         def notice(text):
             self.stdout.write(f"  {text}")
