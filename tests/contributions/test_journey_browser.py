@@ -103,7 +103,13 @@ def _go(page, selector: str) -> None:
 
 
 def test_sign_up_contribute_a_photo_accepted_public_clean_then_export_and_erase(
-    live_site, contexts, smtp_mail, screenshot, tmp_path, caplog, log_output  # noqa: F811
+    live_site,
+    contexts,
+    smtp_mail,
+    screenshot,
+    tmp_path,
+    caplog,
+    log_output,  # noqa: F811
 ):
     base = live_site.url
     demo_accounts_ensure()  # the demo officer, of every region
@@ -205,7 +211,8 @@ def test_sign_up_contribute_a_photo_accepted_public_clean_then_export_and_erase(
         assert response.status == 200, url
         assert _metadata(response.body()) == {}, url
     accepted = SitePhoto.objects.get(pk=Contribution.objects.get().accepted_photo_id)
-    assert accepted.original and _metadata(accepted.original.read()) == {}
+    assert accepted.original
+    assert _metadata(accepted.original.read()) == {}
     accepted.original.close()
 
     # 7. The contributor downloads their data from their account page.
