@@ -40,3 +40,9 @@ def test_staff_are_offered_neither(client, officer):
     client.force_login(officer)
 
     assert _link(client.get(reverse("maps:home"), headers=EN).content.decode()) is None
+
+
+def test_on_the_contributors_own_pages_the_link_does_not_come_back_to_them(client, db):
+    page = client.get(reverse("account_signup"), headers=EN).content.decode()
+
+    assert _link(page) == reverse("account_login")
