@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contributions.accounts import may_suspend
 from contributions.forms import DecisionForm, EmailLookForm
 from contributions.models import Contribution
 from contributions.moderation import (
@@ -57,6 +58,7 @@ def _detail(request, item: Contribution, *, form=None, email_form=None, email=No
         "form": form or DecisionForm(),
         "email_form": email_form or EmailLookForm(),
         "email": email,
+        "may_suspend": may_suspend(request.user),
         "threats": [Threat(threat).label for threat in item.threats_seen if threat in Threat],
         "current_text": getattr(item.site, item.field, "") if item.field and item.site else "",
         "inspection_url": _inspection_url(item)

@@ -1,6 +1,9 @@
 """Moderation (issue 16): the queue of one's regions only, one decision per item, what accepting
 does for each kind, and the contributor's address shown only by a logged look."""
 
+import html
+import re
+
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -273,3 +276,52 @@ def test_the_queue_costs_the_same_queries_for_one_item_or_many(client, site, mod
 
     assert page.content.decode().count("/officer/contributions/") >= 5
     assert len(five) == len(one)
+
+
+def _form_on(page: str, form_id: str) -> tuple[str, dict[str, str]]:
+    """A form of the page as a browser would post it: its action and its hidden fields."""
+    form = re.search(rf'<form[^>]*action="([^"]+)"[^>]*id="{form_id}">(.*?)</form>', page, re.S)
+    assert form, f"no #{form_id} on the page"
+    hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[2])
+    return html.unescape(form[1]), {name: html.unescape(value) for name, value in hidden}
+
+
+def test_an_officer_suspends_and_reinstates_the_contributor_from_the_moderation_page(
+    client, item, moderator
+):
+    detail = reverse("moderation-detail", args=[item.pk])
+    page = client.get(detail, headers=EN).content.decode()
+    action, fields = _form_on(page, "suspend-form")
+    assert action == reverse("account-suspend", args=[item.contributor.pk])
+
+    refused = client.post(action, fields | {"reason": " "}, headers=EN)
+    assert refused.status_code == 400
+    assert "Reason: say why the account is suspended." in refused.content.decode()
+    item.contributor.refresh_from_db()
+    assert item.contributor.suspended_at is None
+
+    done = client.post(action, fields | {"reason": "Sends the same photo forty times"})
+    assert done.status_code == 302
+    assert done["Location"] == detail
+    item.contributor.refresh_from_db()
+    assert item.contributor.suspended_at is not None
+    assert item.contributor.suspended_by == moderator
+    assert item.contributor.suspension_reason == "Sends the same photo forty times"
+
+    page = client.get(detail, headers=EN).content.decode()
+    assert "Suspended since" in page
+    assert "Sends the same photo forty times" in page
+    assert 'id="suspend-form"' not in page
+    action, fields = _form_on(page, "reinstate-form")
+    assert client.post(action, fields).status_code == 302
+    item.contributor.refresh_from_db()
+    assert item.contributor.suspended_at is None
+    assert 'id="suspend-form"' in client.get(detail).content.decode()
+
+
+def test_a_reviewer_is_offered_no_suspension(client, item):
+    client.force_login(officer_of("KZ75", role="reviewer"))
+    page = client.get(reverse("moderation-detail", args=[item.pk])).content.decode()
+
+    assert 'id="suspend-form"' not in page
+    assert reverse("account-suspend", args=[item.contributor.pk]) not in page
