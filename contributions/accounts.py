@@ -29,7 +29,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from contributions.models import Consent, Contributor
-from registry.roles import is_administrator, is_officer
+from registry.roles import is_administrator, is_officer, regions_of
 
 # allauth's messages, said in our words and translated into Kazakh (allauth ships no kk).
 ERROR_MESSAGES = {
@@ -103,9 +103,19 @@ def contributor_reinstate(*, contributor: Contributor, by: AbstractBaseUser) -> 
     return contributor
 
 
-def may_suspend(user: AbstractBaseUser) -> bool:
-    """Officers (of any region: abuse is not regional) and administrators."""
-    return user.is_authenticated and (is_administrator(user) or is_officer(user))
+def may_suspend(user: AbstractBaseUser, contributor: Contributor | None = None) -> bool:
+    """Administrators; officers for a contributor who sent something to one of their regions
+    (the only contributors they ever see). Without `contributor`: may they suspend at all."""
+    if not user.is_authenticated:
+        return False
+    if is_administrator(user):
+        return True
+    if not is_officer(user):
+        return False
+    return (
+        contributor is None
+        or contributor.contributions.filter(region_id__in=regions_of(user)).exists()
+    )
 
 
 class ContributorAccountAdapter(DefaultAccountAdapter):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -120,6 +120,8 @@ def suspend(request, pk: int):
     if not may_suspend(request.user):
         raise PermissionDenied(_("Only officers and administrators suspend accounts."))
     contributor = get_object_or_404(Contributor, pk=pk)
+    if not may_suspend(request.user, contributor):  # nothing sent to their regions
+        raise Http404
     form = SuspendForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(e for errs in form.errors.values() for e in errs)

@@ -58,7 +58,7 @@ def _detail(request, item: Contribution, *, form=None, email_form=None, email=No
         "form": form or DecisionForm(),
         "email_form": email_form or EmailLookForm(),
         "email": email,
-        "may_suspend": may_suspend(request.user),
+        "may_suspend": item.contributor is not None and may_suspend(request.user, item.contributor),
         "threats": [Threat(threat).label for threat in item.threats_seen if threat in Threat],
         "current_text": getattr(item.site, item.field, "") if item.field and item.site else "",
         "inspection_url": _inspection_url(item)

@@ -3,10 +3,13 @@ account (issue 16). `consent_required` is what every contributor page that sends
 guards the account page's one post, changing the display name."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from contributions.accounts import consent_required, contributor_suspend
-from contributions.models import Consent, Contributor
+from contributions.models import Consent, Contribution, Contributor
+from registry.models import AdminArea, RegionAssignment
 from tests.contributions.conftest import contributor_make
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +134,17 @@ def test_consent_required_passes_the_contributor_to_the_view(rf, agreed):
     assert seen == [agreed]
 
 
-def test_an_officer_suspends_and_reinstates_a_contributor(client, agreed, officer):
+@pytest.fixture
+def sent(agreed):
+    """Something the contributor sent, to the first region: the officers of that region see
+    them, and may suspend them."""
+    region = AdminArea.objects.filter(level=AdminArea.Level.REGION).order_by("pk").first()
+    return Contribution.objects.create(
+        contributor=agreed, kind="report", report_kind="looting", region=region
+    )
+
+
+def test_an_officer_suspends_and_reinstates_a_contributor(client, agreed, officer, sent):
     client.force_login(officer)
     url = reverse("account-suspend", args=[agreed.pk])
 
@@ -147,13 +160,27 @@ def test_an_officer_suspends_and_reinstates_a_contributor(client, agreed, office
     assert agreed.suspended_at is None
 
 
-def test_a_suspension_needs_a_reason(client, agreed, officer):
+def test_a_suspension_needs_a_reason(client, agreed, officer, sent):
     client.force_login(officer)
 
     response = client.post(reverse("account-suspend", args=[agreed.pk]), {"reason": " "}, **EN)
 
     assert response.status_code == 400
     assert "Reason: say why" in response.content.decode()
+    agreed.refresh_from_db()
+    assert agreed.suspended_at is None
+
+
+def test_an_officer_of_another_region_cannot_suspend(client, agreed, sent, users):
+    elsewhere = AdminArea.objects.filter(level=AdminArea.Level.REGION).exclude(pk=sent.region_id)
+    stranger = get_user_model().objects.create_user(username="officer-elsewhere")
+    stranger.groups.add(Group.objects.get(name="officer"))
+    RegionAssignment.objects.create(user=stranger, region=elsewhere.first())
+    client.force_login(stranger)
+
+    response = client.post(reverse("account-suspend", args=[agreed.pk]), {"reason": "x"})
+
+    assert response.status_code == 404
     agreed.refresh_from_db()
     assert agreed.suspended_at is None
 
