@@ -26,7 +26,7 @@ Then the floor: /health/live, answered by the first middleware with no query. La
 JS + CSS of a first load of the map page.
 
 What is left between app and raw is Python: Django's request cycle (the floor), the
-middleware above the tile view (maps/middleware.py answers anonymous tiles before the rest)
+middleware above the tile view (heritage/early.py answers anonymous tiles before the rest)
 and the handling of the two statements in psycopg (binding the tile's values, for one). So
 the ratio nears 1 as the tile's statement grows, and is highest for the cheapest tiles.
 

@@ -63,6 +63,10 @@ SKIPPED = frozenset({
     "django.contrib.messages.middleware.MessageMiddleware",  # no message is shown or kept
     "simple_history.middleware.HistoryRequestMiddleware",  # nothing is written
     "axes.middleware.AxesMiddleware",  # acts on logins only
+    # allauth's context for its own views, and a 404 under its URLs turned into a redirect
+    # (on main since issue 16): an early read is neither (it answers 200/304, else goes down
+    # the whole chain).
+    "allauth.account.middleware.AccountMiddleware",
 })  # fmt: skip
 
 

@@ -56,6 +56,7 @@ RETURNING hits
 # Now and then the same statement deletes expired windows: still one round trip.
 SWEEP_HIT_SQL = "WITH swept AS (DELETE FROM mura_rate_limit WHERE expires_at < %s)" + HIT_SQL
 SWEEP_EVERY_S = 60
+WITH_HIT = ";\n-- and the rate-limit hit of the request\n"  # between a read and its hit (`read`)
 # Posts that try a password or send mail to an account (the other posts need a login).
 LOGIN_POSTS = ("/accounts/login/", "/accounts/password_reset/", "/accounts/reset/", "/admin/login/")
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -169,7 +170,7 @@ def read_named(using: str, sql: str, params) -> tuple[list[str], list[tuple]]:
             cursor.execute(sql, params)
             return [column.name for column in cursor.description], cursor.fetchall()
         hit_sql, hit_params, now, expires_at = _hit_statement(count.scope, count.ident, count.rate)
-        cursor.execute(f"{sql};\n{hit_sql}", [*params, *hit_params])
+        cursor.execute(f"{sql}{WITH_HIT}{hit_sql}", [*params, *hit_params])
         names = [column.name for column in cursor.description]
         rows = cursor.fetchall()
         cursor.nextset()
