@@ -1,21 +1,21 @@
 """The public's most frequent anonymous reads, answered before the middleware that has nothing
 to do for them, with their rate-limit hit counted in the read's own round trip.
 
-Tiles, the REST API's site list and single record, and the map's in-view list are most of the
-public's requests, and their statements take less time than the whole middleware chain and
-DRF's dispatch. For an anonymous GET of one of them (no session cookie, no Authorization
-header), `AnonymousReadMiddleware` runs only the middleware below it that act on such a
-request (`TILE_RUN`, `READ_RUN`), in MIDDLEWARE's order, around a view that does the same work
-as the normal one, and none of the others (`SKIPPED`: a middleware added to settings.MIDDLEWARE
-below this one must join one of the three sets, or no process starts). Everything above it
-has run already: the health probes, security headers, CSP, JSON errors, NUL check and static
-files.
+Tiles, the REST API's site list, count and single record, and the map's in-view list are most
+of the public's requests, and their statements take little more time than the whole middleware
+chain and DRF's dispatch. For an anonymous GET of one of them (no session cookie, no
+Authorization header; the API's in plain JSON), `AnonymousReadMiddleware` runs only the
+middleware below it that act on such a request (`TILE_RUN`, `READ_RUN`), in MIDDLEWARE's
+order, around a view that does the same work as the normal one with the same parsing and
+statements, and none of the others (`SKIPPED`: a middleware added to settings.MIDDLEWARE below
+this one must join one of the three, or no process starts). Everything above it has run
+already: the health probes, security headers, CSP, JSON errors, NUL check and static files.
 
 The rate limit is the same counter as on the normal path (RateLimitMiddleware's scope, or the
 API's anonymous throttle), deferred to the request's first read (heritage/limits.py). An early
 view answers only what it is sure of (200s, 304s, and the in-view list's 400s); for anything
-else (bad input, a missing record) it says `WHOLE_CHAIN`, and the request goes down the whole
-chain, which answers it in its own words. A refused request goes the same way. Either way
+else (bad input, a missing record) it answers `WholeChain()`, and the request goes down the
+whole chain, which answers it in its own words. A refused request goes the same way. Either way
 the early path's verdict is handed over, so a request is counted once.
 """
 
@@ -149,6 +149,7 @@ class AnonymousReadMiddleware:
 
     def _route(self, request) -> Route | None:
         """The early view for `request`, if it has one; sets its resolver match."""
+        # Imported here: these modules import this one.
         from maps import views as maps_views
         from maps.tiles import tile_exists
         from registry.api import views as api_views

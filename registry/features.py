@@ -303,9 +303,8 @@ def compiled(build, query: SiteQuery, **extra) -> tuple[str, list]:
 
 def count(door: Door, query: SiteQuery) -> int:
     sql, params, using = statement_for(door, query, page=None)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+    ((number,),) = limits.read(using, sql, params)  # with a waiting rate-limit hit
+    return number
 
 
 def _knn_rows(using: str, sql: str, params: list) -> list[tuple]:

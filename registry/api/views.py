@@ -219,8 +219,22 @@ def early_site_list(request):
         return WholeChain()
 
 
+def early_site_count(request):
+    if not request.GET.keys() <= SiteCountApi.allowed_params:
+        return WholeChain()
+    try:
+        query, _ = query_parse(request.GET, staff=False, spec=QUERY_FILTERS)
+    except NOT_EARLY:
+        return WholeChain()
+    return _early(json.dumps({"count": count_sites(public_door(), query)}, separators=(",", ":")))
+
+
 def early_site_detail(request, registry_number):
     return _early(site_record(public_door(), registry_number))
 
 
-EARLY = {"site-list": early_site_list, "site-detail": early_site_detail}
+EARLY = {
+    "site-list": early_site_list,
+    "site-count": early_site_count,
+    "site-detail": early_site_detail,
+}

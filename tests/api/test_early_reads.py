@@ -1,5 +1,5 @@
-"""Anonymous public reads answered early (heritage/early.py): the API's site list and single
-record and the map's in-view list give the same bytes and headers as down the whole chain,
+"""Anonymous public reads answered early (heritage/early.py): the API's site list, count and
+single record and the map's in-view list give the same bytes and headers as down the whole chain,
 bad input is still a 400 naming the parameter, the rate limit still refuses past its
 allowance (counting each request once), and only the public projection is read."""
 
@@ -31,6 +31,7 @@ def _urls(sites) -> list[str]:
         f"/api/v1/sites/?bbox={BBOX}&limit=1",
         "/api/v1/sites/?near=76.93,43.25&ordering=distance&limit=20",
         "/api/v1/sites/?q=Mausoleum&limit=5",
+        "/api/v1/sites/count/?category=architecture",
         f"/maps/sites/in-view.json?bbox={BBOX}",
     ]
 
@@ -42,7 +43,7 @@ def _whole_chain(client):
     return client
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(7))
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_an_early_answer_is_the_whole_chains_answer(client, sites, index, language):
     url = _urls(sites)[index]
