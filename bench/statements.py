@@ -5,7 +5,8 @@
 Each request is made once through Django (test client, anonymous, the default language) to warm
 it, then again with every statement it sends recorded: SQL and bound values exactly as the
 database receives them, in order. The rate-limit counter's upsert (heritage/limits.py) is left
-out: it is Mura's own overhead, not the work of answering. The raw app executes the rest over
+out, alone or sent after a read in its round trip: it is Mura's own overhead, not the work of
+answering. The raw app executes the rest over
 one connection opened with the same server options, and answers:
 - "features" (a list page), "count", "record" (one site): the same body the API does, so
   bench/api.sh checks the two answers are equal;
@@ -29,6 +30,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
+
+from heritage import limits  # noqa: E402
 
 RATE_LIMIT_TABLE = "mura_rate_limit"
 
@@ -56,8 +59,12 @@ def statements(client: Client, url: str) -> dict:
     seen = []
 
     def record(execute, sql, params, many, context):
-        if RATE_LIMIT_TABLE not in sql:
-            seen.append({"sql": sql, "params": [_value(p) for p in params or ()]})
+        read, values = sql, list(params or ())
+        if RATE_LIMIT_TABLE in sql:  # the hit alone, or a read sent with it (heritage/limits.py)
+            read, _, _ = sql.rpartition(limits.WITH_HIT)
+            values = values[: read.count("%s")]
+        if read and RATE_LIMIT_TABLE not in read:
+            seen.append({"sql": read, "params": [_value(p) for p in values]})
         return execute(sql, params, many, context)
 
     wrappers = [c.execute_wrapper(record) for c in connections.all()]

@@ -9,6 +9,15 @@ UNLOGGED: no WAL, hence cheap commits; a crash empties it, which only resets the
 Once a minute, each process's hit also deletes expired windows, in the same statement.
 `bench/rate_limits.py` measures a hit.
 
+A public read answered early (heritage/early.py) counts its hit in the read's own round trip:
+`counting(...)` defers the hit, and the next `read` on the primary sends its statement and the
+hit together, as one query string (two statements, one implicit transaction; the hit last,
+so the counter's row is locked only while the hit itself runs). The hit is counted whatever
+the verdict, as before; a refused request has run its read too (a cheap public read, whose
+rows are dropped), and is then answered by the whole chain with the verdict handed over
+(`verdict_for`), which counts it no second time. A request that read nothing, or read from a
+replica, is counted by `settle` in its own round trip, as any other.
+
 Windows are fixed (aligned to the epoch), so a client may get up to twice a limit across a
 window's edge: the limits are sized for real use, and twice that is still bounded.
 
@@ -24,6 +33,9 @@ import hashlib
 import ipaddress
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +56,7 @@ RETURNING hits
 # Now and then the same statement deletes expired windows: still one round trip.
 SWEEP_HIT_SQL = "WITH swept AS (DELETE FROM mura_rate_limit WHERE expires_at < %s)" + HIT_SQL
 SWEEP_EVERY_S = 60
+WITH_HIT = ";\n-- and the rate-limit hit of the request\n"  # between a read and its hit (`read`)
 # Posts that try a password or send mail to an account (the other posts need a login):
 # officers' (Django's views) and contributors' (django-allauth's, under /contributors/).
 LOGIN_POSTS = (
@@ -96,8 +109,21 @@ def address_key(address: str) -> str:
 _last_sweep = 0.0
 
 
-def hit(scope: str, ident: str, rate: Rate) -> Verdict:
-    """Counts one request of `ident` in `scope`; allowed while within `rate`."""
+@dataclass
+class Count:
+    """One request's hit: `verdict` once it has been counted."""
+
+    scope: str
+    ident: str
+    rate: Rate
+    verdict: Verdict | None = None
+
+
+_counting: ContextVar[Count | None] = ContextVar("mura_counting", default=None)
+
+
+def _hit_statement(scope: str, ident: str, rate: Rate) -> tuple[str, list, float, float]:
+    """(SQL, parameters, now, window's end) of one hit."""
     global _last_sweep
     now = time.time()
     window = int(now // rate.seconds)
@@ -107,14 +133,72 @@ def hit(scope: str, ident: str, rate: Rate) -> Verdict:
         key=settings.SECRET_KEY.encode()[:64],
         digest_size=16,
     ).digest()
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        if now - _last_sweep >= SWEEP_EVERY_S:
-            _last_sweep = now
-            cursor.execute(SWEEP_HIT_SQL, [int(now), bucket, expires_at])
-        else:
-            cursor.execute(HIT_SQL, [bucket, expires_at])
-        (hits,) = cursor.fetchone()
+    if now - _last_sweep >= SWEEP_EVERY_S:
+        _last_sweep = now
+        return SWEEP_HIT_SQL, [int(now), bucket, expires_at], now, expires_at
+    return HIT_SQL, [bucket, expires_at], now, expires_at
+
+
+def _verdict(hits: int, rate: Rate, now: float, expires_at: float) -> Verdict:
     return Verdict(hits <= rate.count, max(1, math.ceil(expires_at - now)))
+
+
+def hit(scope: str, ident: str, rate: Rate) -> Verdict:
+    """Counts one request of `ident` in `scope`; allowed while within `rate`."""
+    sql, params, now, expires_at = _hit_statement(scope, ident, rate)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        (hits,) = cursor.fetchone()
+    return _verdict(hits, rate, now, expires_at)
+
+
+@contextmanager
+def counting(count: Count) -> Iterator[Count]:
+    """Within the block, `count`'s hit waits for the first `read` on the primary."""
+    token = _counting.set(count)
+    try:
+        yield count
+    finally:
+        _counting.reset(token)
+
+
+def read(using: str, sql: str, params) -> list[tuple]:
+    """The rows of one statement; with the request's deferred hit, if any is waiting and
+    `using` is the primary (module docstring), in the same round trip."""
+    return read_named(using, sql, params)[1]
+
+
+def read_named(using: str, sql: str, params) -> tuple[list[str], list[tuple]]:
+    """`read`, with the names of the statement's columns."""
+    count = _counting.get()
+    with connections[using].cursor() as cursor:
+        if count is None or count.verdict is not None or using != DEFAULT_DB_ALIAS:
+            cursor.execute(sql, params)
+            return [column.name for column in cursor.description], cursor.fetchall()
+        hit_sql, hit_params, now, expires_at = _hit_statement(count.scope, count.ident, count.rate)
+        cursor.execute(f"{sql}{WITH_HIT}{hit_sql}", [*params, *hit_params])
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
+        cursor.nextset()
+        (hits,) = cursor.fetchone()
+    count.verdict = _verdict(hits, count.rate, now, expires_at)
+    return names, rows
+
+
+def settle(count: Count) -> Verdict:
+    """`count`'s verdict, counting it now if no read has."""
+    if count.verdict is None:
+        count.verdict = hit(count.scope, count.ident, count.rate)
+    return count.verdict
+
+
+def verdict_for(request: HttpRequest, scope: str, ident: str, rate: Rate) -> Verdict:
+    """The verdict of this request in `scope`: the one an early path counted and handed over
+    (heritage/early.py), else a hit counted now."""
+    count = getattr(request, "mura_count", None)
+    if count is not None and count.scope == scope and count.verdict is not None:
+        return count.verdict
+    return hit(scope, ident, rate)
 
 
 def scope_for(request: HttpRequest) -> str | None:
@@ -163,7 +247,7 @@ class RateLimitMiddleware:
         scope = scope_for(request)
         if scope is not None:
             rate = parse_rate(settings.MURA_RATES[scope])
-            verdict = hit(scope, address_key(client_ip(request)), rate)
+            verdict = verdict_for(request, scope, address_key(client_ip(request)), rate)
             if not verdict.allowed:
                 return too_many(request, verdict.retry_after)
         return self.get_response(request)

@@ -92,8 +92,9 @@ MIDDLEWARE = [
     "registry.api.errors.JsonErrorsMiddleware",  # /api/ and /ogc/ answer JSON, even 404/500
     "heritage.middleware.RejectNulMiddleware",  # 400, not a database error, for NUL bytes
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous tiles and public reads, with what acts on them (and their rate limit):
+    "heritage.early.AnonymousReadMiddleware",
     "heritage.limits.RateLimitMiddleware",  # after static files, before sessions: 429s
-    "maps.middleware.AnonymousTileMiddleware",  # answers anonymous tiles with what acts on them
     "heritage.middleware.SameForEveryoneMiddleware",  # outside sessions/locale: @same_for_everyone
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -18,10 +18,11 @@ from collections.abc import Collection
 from dataclasses import fields
 
 from django.contrib.gis.geos import Polygon
-from django.db import connections, router
+from django.db import router
 from django.db.models import Count, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
+from heritage import limits
 from registry.models import PublicSite
 from registry.models.aggregates import CELLS_PER_TILE_SHIFT, SITES_MIN_ZOOM, TileCellX, TileCellY
 from registry.projection import GRID_DEGREES
@@ -228,7 +229,6 @@ def tile_read(
     # On the database the router gives public reads (a replica, heritage/routers.py). JIT is
     # off for every session (settings). Asked of the router directly: building a queryset to
     # learn its database cost more than a small tile's query.
-    with connections[router.db_for_read(PublicSite)].cursor() as cursor:
-        cursor.execute(sql, [list(unless), *params])
-        version, body = cursor.fetchone()
+    # With an early path's rate-limit hit, if one waits: still one round trip (heritage/limits.py).
+    ((version, body),) = limits.read(router.db_for_read(PublicSite), sql, [list(unless), *params])
     return version, None if body is None else bytes(body)

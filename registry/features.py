@@ -20,6 +20,7 @@ from django.db import connections, router, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
+from heritage import limits
 from registry import exchange
 from registry.access import Door, public_door
 from registry.models import PublicSite
@@ -331,9 +332,8 @@ def count(door: Door, query: SiteQuery) -> int:
             cursor.execute(CELLS_COUNT_SQL.format(where=where), params)
             return cursor.fetchone()[0]
     sql, params, using = statement_for(door, query, page=None)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+    ((number,),) = limits.read(using, sql, params)  # with a waiting rate-limit hit
+    return number
 
 
 def _knn_rows(using: str, sql: str, params: list) -> list[tuple]:
@@ -372,12 +372,9 @@ def page(
     (`part`: of a relevance order, see `sites_filter`)."""
     page = (limit, offset, after, distance)
     sql, params, using = statement_for(door, query, page=page, part=part)
-    if part == NAMES:
-        rows = _knn_rows(using, sql, params)
-    else:
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+    # With an early path's rate-limit hit, if one waits (heritage/limits.py).
+    read = _knn_rows if part == NAMES else limits.read
+    rows = read(using, sql, params)
     more = len(rows) > limit
     rows = rows[:limit]
     next_key = None
@@ -455,10 +452,8 @@ def record(door: Door, number: str) -> str | None:
         statement = _public_record_statement(_language())
         sql, params = statement.sql, statement.bind({"number": number})
         using = router.db_for_read(PublicSite)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return row[1] if row else None
+    rows = limits.read(using, sql, params)  # with a waiting rate-limit hit (heritage/limits.py)
+    return rows[0][1] if rows else None
 
 
 JSON_TYPES = {

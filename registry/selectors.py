@@ -7,11 +7,12 @@ sensitive site by whether it appears, even with its coordinates hidden.
 
 import functools
 
-from django.db import connections, router
+from django.db import router
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from heritage import limits
 from registry.models import (
     AdminArea,
     Designation,
@@ -148,10 +149,9 @@ def public_map_version() -> str:
     """A token that changes whenever what the public map shows changes (tile ETags, caches)."""
     # Plain SQL (the ORM took longer to build this query than the server to answer it), on
     # the database the router gives (a replica for the public, heritage/routers.py).
-    using = router.db_for_read(PublicMapVersion)
-    with connections[using].cursor() as cursor:
-        cursor.execute(PUBLIC_MAP_VERSION_SQL)
-        return cursor.fetchone()[0]
+    # With an early path's rate-limit hit, if one waits (a cached tile: heritage/limits.py).
+    ((version,),) = limits.read(router.db_for_read(PublicMapVersion), PUBLIC_MAP_VERSION_SQL, [])
+    return version
 
 
 def place_list_public() -> QuerySet[Place]:

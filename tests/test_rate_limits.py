@@ -263,3 +263,20 @@ def test_expired_windows_are_deleted_in_the_same_statement(
         cursor.execute("SELECT count(*) FROM mura_rate_limit WHERE bucket = '\\x01'::bytea")
         assert cursor.fetchone()[0] == 0
     assert verdict.allowed
+
+
+def test_a_deferred_hit_is_counted_once_in_the_next_reads_round_trip(db, django_assert_num_queries):
+    """heritage/limits.py `counting`: an early read's hit goes with its first statement."""
+    day = limits.Rate(count=1, seconds=86400)
+    first = limits.Count("map", ATTACKER, day)
+    with limits.counting(first), django_assert_num_queries(1):
+        rows = limits.read("default", "SELECT %s::int", [7])
+    second = limits.Count("map", ATTACKER, day)
+    with limits.counting(second), django_assert_num_queries(2):
+        limits.read("default", "SELECT 1", [])
+        limits.read("default", "SELECT 2", [])  # the hit went with the first
+
+    assert rows == [(7,)]
+    assert first.verdict.allowed
+    assert not second.verdict.allowed
+    assert limits.settle(second) is second.verdict  # counted once

@@ -25,7 +25,8 @@ class RoleRateThrottle(BaseThrottle):
             role, ident = ("staff" if staff else "researcher"), f"user-{user.pk}"
         scope = self.prefix + role
         rate = limits.parse_rate(api_settings.DEFAULT_THROTTLE_RATES[scope])  # read now
-        self.verdict = limits.hit(f"api-{scope}", ident, rate)
+        # request._request: an early path's count is on Django's request (heritage/early.py).
+        self.verdict = limits.verdict_for(request._request, f"api-{scope}", ident, rate)
         return self.verdict.allowed
 
     def wait(self):

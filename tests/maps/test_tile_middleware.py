@@ -1,11 +1,11 @@
 """Anonymous tiles are answered before the middleware that has nothing to do for them
-(maps/middleware.py): the same answer as down the whole chain, with every check kept."""
+(heritage/early.py): the same answer as down the whole chain, with every check kept."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
-from maps.middleware import AnonymousTileMiddleware
+from heritage.early import AnonymousReadMiddleware
 from tests.factories import HeritageSiteFactory, UserFactory
 from tests.maps.conftest import tile_url
 
@@ -63,10 +63,10 @@ def test_a_post_to_a_tile_is_still_refused(client, db):
 
 
 def test_a_middleware_added_below_must_say_whether_tiles_need_it(settings):
-    index = settings.MIDDLEWARE.index("maps.middleware.AnonymousTileMiddleware")
+    index = settings.MIDDLEWARE.index("heritage.early.AnonymousReadMiddleware")
     added = [*settings.MIDDLEWARE[: index + 1], "example.NewMiddleware"]
 
     with override_settings(MIDDLEWARE=added), pytest.raises(ImproperlyConfigured) as error:
-        AnonymousTileMiddleware(lambda request: None)
+        AnonymousReadMiddleware(lambda request: None)
 
     assert "example.NewMiddleware" in str(error.value)
