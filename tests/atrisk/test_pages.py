@@ -106,7 +106,7 @@ def test_a_chart_of_an_unpublished_year_is_404(client, db):
 
 def test_the_page_embeds_the_charts(client, at_risk_site):
     html = client.get(reverse("maps:at-risk")).content.decode()
-    assert html.count("<svg ") == 3
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 3
 
 
 def test_the_map_layer_has_open_sites_at_their_point(client, at_risk_site):
