@@ -37,13 +37,13 @@ for q in "${NAMES[@]}"; do requests+=("$q=${API[$q]}"); done
 python bench/statements.py "$TMP/statements.json" "${requests[@]}" 2>/dev/null
 
 A_PORT=$(free_port)
-gunicorn -w 2 -b "127.0.0.1:$A_PORT" --chdir "$BEFORE" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
+gunicorn -w 2 --control-socket "$TMP/a.ctl" -b "127.0.0.1:$A_PORT" --chdir "$BEFORE" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
 A_PID=$!
 B_PORT=$(free_port)
-gunicorn -w 2 -b "127.0.0.1:$B_PORT" --chdir "$ROOT" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
+gunicorn -w 2 --control-socket "$TMP/b.ctl" -b "127.0.0.1:$B_PORT" --chdir "$ROOT" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
 B_PID=$!
 R_PORT=$(free_port)
-MURA_STATEMENTS="$TMP/statements.json" gunicorn -w 2 -b "127.0.0.1:$R_PORT" --chdir bench raw_app:app --log-level warning --access-logfile /dev/null &
+MURA_STATEMENTS="$TMP/statements.json" gunicorn -w 2 --control-socket "$TMP/raw.ctl" -b "127.0.0.1:$R_PORT" --chdir bench raw_app:app --log-level warning --access-logfile /dev/null &
 R_PID=$!
 trap 'kill $A_PID $B_PID $R_PID 2>/dev/null; rm -rf "$TMP"' EXIT
 sleep 4

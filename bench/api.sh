@@ -17,6 +17,7 @@ export DATABASE_URL="$BASE/$DB"
 export MURA_API_RATE_ANON=100000000/min MURA_EXPORT_RATE_ANON=100000000/min
 export MURA_RATE_TILES=100000000/min MURA_RATE_PAGES=100000000/min MURA_RATE_MAP=100000000/min MURA_RATE_OGC=100000000/min
 export DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_LOG_LEVEL=WARNING
+unset DJANGO_SETTINGS_MODULE  # the real settings (the test ones serve static files slowly)
 python manage.py migrate -v 0
 python manage.py load_regions >/dev/null
 HAVE=$(psql -tA "$DATABASE_URL" -c "SELECT count(*) FROM registry_heritagesite")
@@ -55,9 +56,9 @@ python bench/statements.py "$TMP/statements.json" "${requests[@]}" 2>/dev/null
 # trip each), with limits no benchmark reaches.
 APP_PORT=$(free_port)
 RAW_PORT=$(free_port)
-gunicorn -w 2 -b "127.0.0.1:$APP_PORT" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
+gunicorn -w 2 --control-socket "$TMP/app.ctl" -b "127.0.0.1:$APP_PORT" heritage.wsgi:application --log-level warning --access-logfile /dev/null &
 APP_PID=$!
-MURA_STATEMENTS="$TMP/statements.json" gunicorn -w 2 -b "127.0.0.1:$RAW_PORT" --chdir bench raw_app:app --log-level warning --access-logfile /dev/null &
+MURA_STATEMENTS="$TMP/statements.json" gunicorn -w 2 --control-socket "$TMP/raw.ctl" -b "127.0.0.1:$RAW_PORT" --chdir bench raw_app:app --log-level warning --access-logfile /dev/null &
 RAW_PID=$!
 trap 'kill $APP_PID $RAW_PID 2>/dev/null; rm -rf "$TMP"' EXIT
 sleep 3
