@@ -174,6 +174,12 @@ def suspended_response(request: HttpRequest, contributor: Contributor) -> HttpRe
     )
 
 
+def posted(request: HttpRequest):
+    """The posted data for a form, even when empty: `request.POST or None` would leave a form
+    sent empty unbound, shown again as new (200, no message naming the field)."""
+    return request.POST if request.method == "POST" else None
+
+
 def consent_required(view):
     """For every contributor page that lets them send something: signed in as a contributor
     (else the sign-in page), not suspended (403 saying so), and agreed to the current privacy

@@ -12,25 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contributions import services
-from contributions.accounts import consent_required
+from contributions.accounts import consent_required, posted
 from contributions.forms import CorrectionForm, ObservationForm, PhotoForm, ReportForm
 from contributions.models import Contributor
 from heritage.clientip import client_ip
 from registry.selectors import site_list_public
 
 TEMPLATES = "contributions/contribute/"
-
-
-def _login_url() -> str:
-    """The contributors' sign-in page (django-allauth's), else the site's login page."""
-    try:
-        return reverse("account_login")
-    except NoReverseMatch:
-        return reverse("login")
 
 
 def refusal(request, message: str, status: int, retry_after: int = 0):
@@ -47,7 +39,7 @@ def contributor_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), _login_url())
+            return redirect_to_login(request.get_full_path(), reverse("account_login"))
         contributor = Contributor.objects.filter(user=request.user).first()
         if contributor is None:
             return refusal(request, _("Sign in with a contributor's account to send."), 403)
@@ -103,7 +95,7 @@ def contribute_site(request, number):
 @consent_required
 def contribute_photo(request, number):
     site = _site(number)
-    form = PhotoForm(request.POST or None, request.FILES or None)
+    form = PhotoForm(posted(request), request.FILES or None)
 
     def send(data):
         services.contribution_photo_send(
@@ -117,7 +109,7 @@ def contribute_photo(request, number):
 @consent_required
 def contribute_observation(request, number):
     site = _site(number)
-    form = ObservationForm(request.POST or None)
+    form = ObservationForm(posted(request))
 
     def send(data):
         services.contribution_observation_send(
@@ -132,7 +124,7 @@ def contribute_observation(request, number):
 @consent_required
 def contribute_correction(request, number):
     site = _site(number)
-    form = CorrectionForm(request.POST or None)
+    form = CorrectionForm(posted(request))
 
     def send(data):
         services.contribution_correction_send(
@@ -146,7 +138,7 @@ def contribute_correction(request, number):
 @consent_required
 def contribute_report(request):
     initial = {"site": request.GET.get("site", "")[:32]}
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(posted(request), initial=initial)
 
     def send(data):
         site_id = None

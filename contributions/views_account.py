@@ -21,6 +21,7 @@ from contributions.accounts import (
     contributor_suspend,
     has_current_consent,
     may_suspend,
+    posted,
 )
 from contributions.forms_account import ConsentForm, DisplayNameForm, SuspendForm
 from contributions.models import Contributor
@@ -62,7 +63,7 @@ def consent(request):
         return refusal
     after = _safe_next(request, request.POST.get("next") or request.GET.get("next"), "")
     after = after or reverse("account-me")
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         consent_give(contributor=contributor)
         messages.success(request, _("Thank you: your consent is recorded."))

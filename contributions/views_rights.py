@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from contributions.accounts import posted
 from contributions.forms_rights import AccountDeleteForm
 from contributions.models import Contributor
 from contributions.rights import account_erase, contributions_of, export_build
@@ -43,7 +44,7 @@ def delete(request):
     contributor = _contributor(request)
     if contributor is None:
         return _not_a_contributor()
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         account_erase(contributor=contributor, public_photos=form.cleaned_data["public_photos"])
         logout(request)
