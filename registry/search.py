@@ -260,13 +260,22 @@ def relevance_parts(query: SiteQuery) -> bool:
     return bool(query.text) and query.ordering == RELEVANCE and not spatial_first(query)
 
 
-def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str, part: str = "") -> QuerySet:
+def sites_filter(
+    sites: QuerySet,
+    query: SiteQuery,
+    *,
+    geometry: str,
+    part: str = "",
+    spatial: bool | None = None,
+) -> QuerySet:
     """`sites` narrowed by every filter set in `query`, and ordered.
 
     `geometry` is the column to filter and measure on: "public_location" for the public
     projection, "location" only for querysets from a staff selector. `part` (with
     `relevance_parts`): only the name matches, best first (NAMES), or only the sites a
     description alone matches, by registry number (DESCRIPTIONS); else every match.
+    `spatial`: whether the geometry filter should drive the query (the order's key then no
+    index's, see `IndexlessKey`); None: `spatial_first(query)`, by the area alone.
     """
     sites = _geometry_filters(sites, query, geometry)
     public = geometry == "public_location"
@@ -308,5 +317,7 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str, part: str 
         # registry number among equals.
         rank = Rank(key_expression(query.text, public=public))
         return sites.order_by(rank, IndexlessKey(number_key(sites)))
-    filters_first = spatial_first(query) or bool(query.text)
+    if spatial is None:
+        spatial = spatial_first(query)
+    filters_first = spatial or bool(query.text)
     return sites.order_by(*_order_keys(query, filters_first, number_key(sites)))
