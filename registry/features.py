@@ -16,7 +16,7 @@ import functools
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
@@ -58,6 +58,7 @@ TEXTS = {2: "\x00q", 1: "\x00qЖ"}
 BOX_NAMES = ("west", "south", "east", "north")
 STATEMENTS_CACHED = 512
 KNN_ONLY_SQL = "SET LOCAL enable_sort = off"  # see `_knn_rows`
+KNN_RESET_SQL = "SET LOCAL enable_sort TO DEFAULT"
 assert (SMALL_BOX[2] - SMALL_BOX[0]) * (SMALL_BOX[3] - SMALL_BOX[1]) <= SPATIAL_FIRST_MAX_DEG2
 assert SMALL_DISTANCE <= SPATIAL_FIRST_MAX_M < BIG_DISTANCE
 assert all(len(search_variants(text)) == n for n, text in TEXTS.items())
@@ -368,17 +369,14 @@ def _knn_rows(using: str, sql: str, params: list) -> list[tuple]:
     matches: about 1 % of the table for any word, since the key is computed in the statement)
     or a small register's pages by fetching every match and sorting by rank, whose order among
     equals is another (and changes with the page's size: a bounded heap, or a quicksort).
-    Without a sort to choose, it takes the scan. Four round trips instead of one: BEGIN, SET,
-    the page, COMMIT."""
-    connection = connections[using]
-    nested = connection.in_atomic_block
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute(KNN_ONLY_SQL)
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        if nested:  # the setting would outlive this block in the caller's transaction
-            cursor.execute("SET LOCAL enable_sort TO DEFAULT")
-    return rows
+    Without a sort to choose, it takes the scan.
+
+    One round trip: the setting and the page are sent as one query text (with the rate-limit
+    hit, if one waits), which PostgreSQL runs as one implicit transaction, planning each
+    statement after the one before has run; SET LOCAL ends with it. Inside a caller's
+    transaction (a test, an atomic block) it would outlive the page, so it is reset after."""
+    reset = f";\n{KNN_RESET_SQL}" if connections[using].in_atomic_block else ""
+    return limits.read(using, f"{KNN_ONLY_SQL};\n{sql}{reset}", params)
 
 
 def page(
