@@ -46,8 +46,12 @@ say "load average: $(cut -d' ' -f1-3 /proc/loadavg); p50 ms, median of $ROUNDS r
 printf '%-8s %2s  %8s %8s %8s   %7s %7s\n' request c before after raw before after
 for q in "${NAMES[@]}"; do
   urls=("http://127.0.0.1:$A_PORT${REQUESTS[$q]}" "http://127.0.0.1:$B_PORT${REQUESTS[$q]}" "http://127.0.0.1:$R_PORT/$q")
-  # `next` names the port, and its cursor is signed with the second it was made.
-  same() { curl -sf "$1" | sed -E 's/"next(_cursor)?":("[^"]*"|null)//g'; }
+  # `next` names the port, and its cursor is signed with the second it was made; OGC API's
+  # links name the port too, and its `timeStamp` is the second it answered.
+  same() {
+    curl -sf "$1" | sed -E 's/"next(_cursor)?":("[^"]*"|null)//g; s/"timeStamp":"[^"]*"//g;
+      s#//127\.0\.0\.1:[0-9]+#//host#g; s/cursor=[^"&]*//g'
+  }
   cmp -s <(same "${urls[0]}") <(same "${urls[1]}") || die "before and after answer $q differently"
   for url in "${urls[@]}"; do wrk -t2 -c2 -d2s "$url" >/dev/null; done
   for c in 1 8; do

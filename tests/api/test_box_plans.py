@@ -93,15 +93,27 @@ def test_both_plans_answer_the_same_pages_for_every_box_and_order(register):
 
 @pytest.mark.django_db
 def test_both_plans_answer_the_same_for_an_area(register):
-    area = MultiPolygon(
-        Polygon(((76.0, 43.0), (77.5, 43.0), (77.5, 44.0), (76.7, 44.0), (76.0, 43.0))),
-        srid=4326,
-    )
+    s2, _ = register
+    # Its east edge runs through S2 centres (76.95, 43.05 ... 43.65), the S2 site's among them.
+    ring = ((76.0, 43.0), (76.95, 43.0), (76.95, 43.65), (76.5, 44.0), (76.0, 44.0), (76.0, 43.0))
+    area = MultiPolygon(Polygon(ring), srid=4326)
     for ordering in ("registry_number", "-name"):
         query = SiteQuery(area=area, ordering=ordering)
         for limit, offset in [(5, 0), (100, 0), (20, 40)]:
             walk = rows(query, spatial=False, limit=limit, offset=offset)
             assert walk == rows(query, spatial=True, limit=limit, offset=offset)
+    # The public points the area intersects (its edges included: S2 centres lie on them).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT registry_number FROM registry_public_site"
+            " WHERE ST_Intersects(public_location, ST_GeomFromText(%s, 4326))",
+            [area.wkt],
+        )
+        expected = sorted(number for (number,) in cursor.fetchall())
+    query = SiteQuery(area=area)
+    assert s2.registry_number in expected
+    for spatial in (False, True):
+        assert [key for key, _ in rows(query, spatial=spatial, limit=5000)] == expected
 
 
 @pytest.mark.django_db
