@@ -19,21 +19,12 @@ export MURA_RATE_TILES=100000000/min MURA_RATE_PAGES=100000000/min MURA_RATE_MAP
 export DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_LOG_LEVEL=WARNING
 cd "$ROOT"
 ensure_secret_key
-SITE=$(psql -tA "$DATABASE_URL" -c "SELECT registry_number FROM registry_public_site WHERE sensitivity = 'S0' ORDER BY registry_number OFFSET 1000 LIMIT 1")
-declare -A API=(
-  [dense]="/api/v1/sites/?bbox=76.85,43.20,77.00,43.30&limit=100"
-  [medium]="/api/v1/sites/?bbox=76.0,43.0,77.5,44.0&limit=100"
-  [sparse]="/api/v1/sites/?bbox=70.0,48.0,71.5,49.0&limit=100"
-  [nearest]="/api/v1/sites/?near=76.93,43.25&ordering=distance&limit=20"
-  [search]="/api/v1/sites/?q=Taraz&limit=20"
-  [single]="/api/v1/sites/$SITE/"
-  [inview]="/maps/sites/in-view.json?bbox=76.85,43.20,77.00,43.30"
-)
+source "$ROOT/bench/requests.sh"  # REQUEST_NAMES, REQUESTS (the same as bench/api.sh)
 NAMES=("$@")
 [ ${#NAMES[@]} -gt 0 ] || NAMES=(dense medium sparse nearest search single inview)
 TMP=$(mktemp -d)
 requests=()
-for q in "${NAMES[@]}"; do requests+=("$q=${API[$q]}"); done
+for q in "${NAMES[@]}"; do requests+=("$q=${REQUESTS[$q]}"); done
 python bench/statements.py "$TMP/statements.json" "${requests[@]}" 2>/dev/null
 
 A_PORT=$(free_port)
@@ -54,9 +45,13 @@ median() { tr ' ' '\n' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR
 say "load average: $(cut -d' ' -f1-3 /proc/loadavg); p50 ms, median of $ROUNDS rounds of ${SECS}s"
 printf '%-8s %2s  %8s %8s %8s   %7s %7s\n' request c before after raw before after
 for q in "${NAMES[@]}"; do
-  urls=("http://127.0.0.1:$A_PORT${API[$q]}" "http://127.0.0.1:$B_PORT${API[$q]}" "http://127.0.0.1:$R_PORT/$q")
-  # `next` names the port, and its cursor is signed with the second it was made.
-  same() { curl -sf "$1" | sed -E 's/"next(_cursor)?":("[^"]*"|null)//g'; }
+  urls=("http://127.0.0.1:$A_PORT${REQUESTS[$q]}" "http://127.0.0.1:$B_PORT${REQUESTS[$q]}" "http://127.0.0.1:$R_PORT/$q")
+  # `next` names the port, and its cursor is signed with the second it was made; OGC API's
+  # links name the port too, and its `timeStamp` is the second it answered.
+  same() {
+    curl -sf "$1" | sed -E 's/"next(_cursor)?":("[^"]*"|null)//g; s/"timeStamp":"[^"]*"//g;
+      s#//127\.0\.0\.1:[0-9]+#//host#g; s/cursor=[^"&]*//g'
+  }
   cmp -s <(same "${urls[0]}") <(same "${urls[1]}") || die "before and after answer $q differently"
   for url in "${urls[@]}"; do wrk -t2 -c2 -d2s "$url" >/dev/null; done
   for c in 1 8; do

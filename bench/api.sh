@@ -28,28 +28,13 @@ fi
 psql -q "$DATABASE_URL" -c "VACUUM ANALYZE registry_heritagesite"
 say "sites: $(psql -tA "$DATABASE_URL" -c 'SELECT count(*) FROM registry_public_site') published"
 
-# Almaty's centre is the densest cluster of the synthetic register; the medium box is the
-# region around it, the sparse one the steppe west of Karaganda.
-REGION=$(psql -tA "$DATABASE_URL" -c "SELECT code FROM registry_adminarea WHERE registry_prefix = 'KZ-ALA' OR (level = 1 AND name_en ILIKE 'Almaty') LIMIT 1")
-SITE=$(psql -tA "$DATABASE_URL" -c "SELECT registry_number FROM registry_public_site WHERE sensitivity = 'S0' ORDER BY registry_number OFFSET 1000 LIMIT 1")
-NAMES=(dense medium sparse nearest count search single area ogc inview)
-declare -A API=(
-  [dense]="/api/v1/sites/?bbox=76.85,43.20,77.00,43.30&limit=100"
-  [medium]="/api/v1/sites/?bbox=76.0,43.0,77.5,44.0&limit=100"
-  [sparse]="/api/v1/sites/?bbox=70.0,48.0,71.5,49.0&limit=100"
-  [nearest]="/api/v1/sites/?near=76.93,43.25&ordering=distance&limit=20"
-  [count]="/api/v1/sites/count/?region=$REGION"
-  [search]="/api/v1/sites/?q=Taraz&limit=20"
-  [single]="/api/v1/sites/$SITE/"
-  [area]="/api/v1/sites/?geometry=POLYGON((76.85%2043.2,77%2043.2,77%2043.3,76.85%2043.25,76.85%2043.2))&limit=100"
-  [ogc]="/ogc/collections/sites/items?bbox=76.0,43.0,77.5,44.0&limit=100&f=json"
-  [inview]="/maps/sites/in-view.json?bbox=76.85,43.20,77.00,43.30"
-)
+source "$ROOT/bench/requests.sh"  # REQUEST_NAMES, REQUESTS
+NAMES=("${REQUEST_NAMES[@]}")
 # The raw app runs the very statements the API sends for these requests (bench/statements.py).
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 requests=()
-for q in "${NAMES[@]}"; do requests+=("$q=${API[$q]}"); done
+for q in "${NAMES[@]}"; do requests+=("$q=${REQUESTS[$q]}"); done
 python bench/statements.py "$TMP/statements.json" "${requests[@]}" 2>/dev/null
 
 # Two sync workers each, as the issue measured; the API's rate limits are counted (one round
@@ -71,7 +56,7 @@ median() {  # url clients -> "median p95 rps"
 
 printf '%-8s %2s  %9s %9s %6s   %9s %9s   %9s %9s %6s\n' request c "api p50" "raw p50" ratio "api p95" "raw p95" "api rps" "raw rps" ratio
 for q in "${NAMES[@]}"; do
-  app="http://127.0.0.1:$APP_PORT${API[$q]}" raw="http://127.0.0.1:$RAW_PORT/$q"
+  app="http://127.0.0.1:$APP_PORT${REQUESTS[$q]}" raw="http://127.0.0.1:$RAW_PORT/$q"
   curl -sf "$app" >"$TMP/app.json" || die "API $q failed"
   curl -sf "$raw" >"$TMP/raw.json" || die "raw $q failed"
   python - "$TMP/app.json" "$TMP/raw.json" "$TMP/statements.json" "$q" <<'PY' || die "API and raw app answer $q differently"

@@ -33,20 +33,18 @@ def _connect() -> psycopg.Connection:
 
 
 def _rows(sql: str, params: list) -> list[tuple] | None:
-    """The rows of one statement; None for one that returns none (a SET)."""
+    """The rows of one statement (of the first that returns rows, when the text holds several:
+    the text search's `SET LOCAL enable_sort = off; <page>`, registry/features.py `_knn_rows`,
+    one round trip as Mura sends it); None for one that returns none."""
     with _connect().cursor() as cursor:
         cursor.execute(sql, params)
+        while cursor.description is None and cursor.nextset():
+            pass
         return cursor.fetchall() if cursor.description is not None else None
 
 
 def _results(statements: list[dict]) -> list[list[tuple]]:
-    # A SET LOCAL (the text search's KNN-only page, registry/features.py) holds only inside a
-    # transaction: Mura opens one for it (BEGIN and COMMIT, not recorded), so does this app.
-    if any(s["sql"].lstrip().upper().startswith("SET LOCAL") for s in statements):
-        with _connect().transaction():
-            results = [_rows(s["sql"], s["params"]) for s in statements]
-    else:
-        results = [_rows(s["sql"], s["params"]) for s in statements]
+    results = [_rows(s["sql"], s["params"]) for s in statements]
     return [rows for rows in results if rows is not None]
 
 

@@ -162,6 +162,13 @@ def counting(count: Count) -> Iterator[Count]:
         _counting.reset(token)
 
 
+def _rows_next(cursor) -> None:
+    """Past the results of statements that return no rows (a SET sent before a read or
+    after it, registry/features.py `_knn_rows`) to the next that does."""
+    while cursor.description is None and cursor.nextset():
+        pass
+
+
 def read(using: str, sql: str, params) -> list[tuple]:
     """The rows of one statement; with the request's deferred hit, if any is waiting and
     `using` is the primary (module docstring), in the same round trip."""
@@ -174,12 +181,15 @@ def read_named(using: str, sql: str, params) -> tuple[list[str], list[tuple]]:
     with connections[using].cursor() as cursor:
         if count is None or count.verdict is not None or using != DEFAULT_DB_ALIAS:
             cursor.execute(sql, params)
+            _rows_next(cursor)
             return [column.name for column in cursor.description], cursor.fetchall()
         hit_sql, hit_params, now, expires_at = _hit_statement(count.scope, count.ident, count.rate)
         cursor.execute(f"{sql}{WITH_HIT}{hit_sql}", [*params, *hit_params])
+        _rows_next(cursor)
         names = [column.name for column in cursor.description]
         rows = cursor.fetchall()
         cursor.nextset()
+        _rows_next(cursor)
         (hits,) = cursor.fetchone()
     count.verdict = _verdict(hits, count.rate, now, expires_at)
     return names, rows

@@ -160,7 +160,10 @@ def _geometry_filters(sites: QuerySet, query: SiteQuery, geometry: str) -> Query
     if query.bbox is not None:
         sites = sites.filter(BoxOverlaps(geometry, query.bbox))
     if query.area is not None:
-        sites = sites.filter(**{f"{geometry}__intersects": query.area})
+        # For a point, "covered by the area" is "intersects it" (inside or on its edge), and
+        # PostGIS tests it by point-in-polygon on a cached area: 21 ms against 105 ms for the
+        # 5,800 sites under a polygon over central Almaty at 1M (2026-12-06).
+        sites = sites.filter(**{f"{geometry}__coveredby": query.area})
     if query.near is not None:
         sites = sites.annotate(distance_m=GeodesicDistance(geometry, LonLat(query.near)))
         if query.distance_m is not None:
@@ -260,13 +263,22 @@ def relevance_parts(query: SiteQuery) -> bool:
     return bool(query.text) and query.ordering == RELEVANCE and not spatial_first(query)
 
 
-def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str, part: str = "") -> QuerySet:
+def sites_filter(
+    sites: QuerySet,
+    query: SiteQuery,
+    *,
+    geometry: str,
+    part: str = "",
+    spatial: bool | None = None,
+) -> QuerySet:
     """`sites` narrowed by every filter set in `query`, and ordered.
 
     `geometry` is the column to filter and measure on: "public_location" for the public
     projection, "location" only for querysets from a staff selector. `part` (with
     `relevance_parts`): only the name matches, best first (NAMES), or only the sites a
     description alone matches, by registry number (DESCRIPTIONS); else every match.
+    `spatial`: whether the geometry filter should drive the query (the order's key then no
+    index's, see `IndexlessKey`); None: `spatial_first(query)`, by the area alone.
     """
     sites = _geometry_filters(sites, query, geometry)
     public = geometry == "public_location"
@@ -308,5 +320,7 @@ def sites_filter(sites: QuerySet, query: SiteQuery, *, geometry: str, part: str 
         # registry number among equals.
         rank = Rank(key_expression(query.text, public=public))
         return sites.order_by(rank, IndexlessKey(number_key(sites)))
-    filters_first = spatial_first(query) or bool(query.text)
+    if spatial is None:
+        spatial = spatial_first(query)
+    filters_first = spatial or bool(query.text)
     return sites.order_by(*_order_keys(query, filters_first, number_key(sites)))

@@ -3,6 +3,7 @@ paged without duplicates or gaps, never a draft (docs/search.md)."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.access import public_door
@@ -219,3 +220,23 @@ def test_every_page_of_a_search_is_read_by_the_document_index(db, register, offs
     assert "Index Scan using site_search_document_gist" in plan
     assert "Order By" in plan
     assert "Sort" not in plan
+
+
+def test_a_search_page_is_one_round_trip_with_its_rate_limit_hit(client, register):
+    """The KNN-only setting, the name matches and the rate-limit hit go in one query text
+    (was five round trips: BEGIN, SET, the page, COMMIT and the hit); the answer is the same
+    as with the setting sent alone (`test_every_page_of_a_search_is_read_by_the_document_index`)."""
+    url = reverse("api:site-list") + "?q=Taraz&limit=3"
+    first = client.get(url).json()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url).json()
+
+    assert len(queries) == 1
+    assert KNN_ONLY_SQL in queries[0]["sql"]
+    assert "mura_rate_limit" in queries[0]["sql"]
+    assert ids(again) == ids(first)
+    assert len(ids(first)) == 3
+    with connection.cursor() as cursor:  # the setting did not outlive the page
+        cursor.execute("SHOW enable_sort")
+        assert cursor.fetchone()[0] == "on"
