@@ -506,7 +506,7 @@ MURA_PUBLIC_URL = env("MURA_PUBLIC_URL", "https://mura.kz").rstrip("/")
 
 # Rows an export reads from its server-side cursor at a time and appends to its output: one
 # batch is all an export holds (registry/services/exports/).
-MURA_EXPORT_BATCH_ROWS = int(env("MURA_EXPORT_BATCH_ROWS", "1000"))
+MURA_EXPORT_BATCH_ROWS = int(env("MURA_EXPORT_BATCH_ROWS", "500"))
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
