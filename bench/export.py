@@ -85,6 +85,10 @@ def statements(args) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({inner}) c", params)
         out["rows"] = cursor.fetchone()[0]
+    from django.contrib.gis.gdal.libgdal import lgdal
+    from django.contrib.gis.geos.libgeos import load_geos
+
+    out["libraries"] = {"GDAL_LIBRARY_PATH": lgdal._name, "GEOS_LIBRARY_PATH": load_geos()._name}
     return out
 
 
@@ -239,6 +243,7 @@ def main():
             text=True,
         ).stdout
     )
+    env |= sql["libraries"]  # no `ldconfig -p` child at each start (heritage/settings.py)
     url = urlparse(env["DATABASE_URL"])
     pg = (f"PG:dbname={url.path.lstrip('/')} host={url.hostname} port={url.port or 5432}"
           f" user={unquote(url.username or '')}")  # fmt: skip

@@ -20,7 +20,6 @@ the first row.
 """
 
 import ctypes
-import ctypes.util
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,9 +39,9 @@ from registry.projection import GENERALISATION
 # formats round in Python (`round`), as they always have.
 GRID = 'floor(ST_{axis}(e."x_point") * {scale}::float8 + 0.5::float8) / {scale}::float8'
 _names = itertools.count()
-# glibc's malloc_trim, or None elsewhere (musl, macOS): see `release`.
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
-_malloc_trim = getattr(_libc, "malloc_trim", None)
+# glibc's malloc_trim, or None elsewhere (musl, macOS): see `release`. Looked up among the
+# symbols already loaded (ctypes.util.find_library would fork a process to run ldconfig).
+_malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
 Batch, Done = TypeVar("Batch"), TypeVar("Done")
 
 
