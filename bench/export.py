@@ -18,7 +18,10 @@ busy machine weighs on each alike):
 
 Memory is the peak of the whole process tree: RSS of the process and every descendant,
 summed, sampled every 10 ms; beside it the kernel's peak (VmHWM) of the largest process,
-which sampling cannot miss. For `api` the tree is the worker (its peak reset before each
+which sampling cannot miss. Mura's processes are given GDAL_LIBRARY_PATH and GEOS_LIBRARY_PATH
+(as found by Django here): otherwise GeoDjango runs `ldconfig -p` at each start, from a vforked
+child that shares the parent's memory and was counted twice in the tree (184 MB for a 115 MB
+process). For `api` the tree is the worker (its peak reset before each
 download with /proc/PID/clear_refs), so the figure includes what the worker held before the
 export (Django, the apps, the earlier requests), as a server's memory does.
 The medians are printed with the machine's load, and the ratio Mura / ogr2ogr of each run's
@@ -85,6 +88,10 @@ def statements(args) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({inner}) c", params)
         out["rows"] = cursor.fetchone()[0]
+    from django.contrib.gis.gdal.libgdal import lgdal
+    from django.contrib.gis.geos.libgeos import load_geos
+
+    out["libraries"] = {"GDAL_LIBRARY_PATH": lgdal._name, "GEOS_LIBRARY_PATH": load_geos()._name}
     return out
 
 
@@ -239,6 +246,7 @@ def main():
             text=True,
         ).stdout
     )
+    env |= sql["libraries"]  # no `ldconfig -p` child at each start (heritage/settings.py)
     url = urlparse(env["DATABASE_URL"])
     pg = (f"PG:dbname={url.path.lstrip('/')} host={url.hostname} port={url.port or 5432}"
           f" user={unquote(url.username or '')}")  # fmt: skip

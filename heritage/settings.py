@@ -382,6 +382,12 @@ MURA_INSPECTION_INTERVALS |= {
 # Days before its due date an inspection is listed as due soon on the dashboard.
 MURA_INSPECTION_DUE_SOON_DAYS = int(env("MURA_INSPECTION_DUE_SOON_DAYS", "60"))
 
+# GeoDjango's libraries by path, when given: without them GeoDjango finds each with ctypes'
+# find_library, which runs `ldconfig -p` in a vforked child at every start (bench/export.py saw
+# that child counted twice in a process tree's memory). The Docker image needs neither.
+GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH") or None
+GEOS_LIBRARY_PATH = os.environ.get("GEOS_LIBRARY_PATH") or None
+
 # GDAL opens no network resource in any Mura process (heritage/gdal_offline.py): the environment
 # here, before any GDAL is loaded; the fetch callback in RegistryConfig.ready() and again once
 # the importer has loaded pyogrio's own GDAL.
@@ -506,7 +512,7 @@ MURA_PUBLIC_URL = env("MURA_PUBLIC_URL", "https://mura.kz").rstrip("/")
 
 # Rows an export reads from its server-side cursor at a time and appends to its output: one
 # batch is all an export holds (registry/services/exports/).
-MURA_EXPORT_BATCH_ROWS = int(env("MURA_EXPORT_BATCH_ROWS", "1000"))
+MURA_EXPORT_BATCH_ROWS = int(env("MURA_EXPORT_BATCH_ROWS", "500"))
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

@@ -10,7 +10,6 @@ from django.utils import translation
 
 from registry.models import HeritageSite, PublicSite
 from registry.passport.content import passport_public, passport_staff, public_sites
-from registry.passport.pdf import passport_pdf
 
 PROGRESS_EVERY = 10  # sites between progress reports: a write each, not one per site
 
@@ -23,6 +22,10 @@ def site_public(number: str) -> PublicSite | None:
 def pdf_bytes(site: HeritageSite | PublicSite, *, language: str, compress: bool = True) -> bytes:
     """The passport of `site` in `language`: the staff edition for a full record (the caller
     checked the user may see it), the public edition for a public view's row."""
+    # Imported at the first passport, not with the URLs: reportlab and the PDF's modules are
+    # 9 MB that a web worker serving other pages (an export, bench/export.py) never needs.
+    from registry.passport.pdf import passport_pdf
+
     with translation.override(language):
         staff = isinstance(site, HeritageSite)
         content = passport_staff(site) if staff else passport_public(site)

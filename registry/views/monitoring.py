@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from icalendar import Calendar, Event
 
 from registry.forms_monitoring import (
     ActionFormSet,
@@ -265,6 +264,9 @@ def due_csv(request):
 @login_required
 @permission_required("registry.see_site", raise_exception=True)
 def due_ics(request):
+    # icalendar (3 MB) is imported by the one view that writes a calendar, not with the URLs.
+    from icalendar import Calendar, Event
+
     due = _due(request)
     calendar = Calendar()
     calendar.add("prodid", "-//Mura heritage registry//inspections due//EN")

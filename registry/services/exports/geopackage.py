@@ -176,6 +176,7 @@ def write_geopackage(
         db.executescript(TRIGGERS)
     finally:
         db.close()
+        statement.release()  # SQLite's caches and sorts, freed by close
 
 
 def _describe(db: sqlite3.Connection, count: int) -> None:

@@ -14,7 +14,7 @@ only), a 2-byte cell count, then cells of an 8-byte id (a row's, or a child node
 node's parent. A box's float bounds are rounded outwards from the double coordinates.
 
 Memory: one slice of points (about sqrt(n * 51) of them) and one number and box per node of
-the level being built (n / 51 at the leaves).
+the level being built (n / 51 at the leaves), as 24-byte cells: 4.7 MB for 10 million points.
 """
 
 import math
@@ -66,13 +66,15 @@ class Packer:
             cells["id"] = slab[:, 0].astype(np.int64)
             cells["minx"], cells["maxx"] = _down(slab[:, 1]), _up(slab[:, 1])
             cells["miny"], cells["maxy"] = _down(slab[:, 2]), _up(slab[:, 2])
-            nodes, owners = [], []
+            nodes, owners, boxes = [], [], []
             for start in range(0, len(cells), self.capacity):
                 part = cells[start : start + self.capacity]
                 number = 1 if leaves == 1 else next(self.numbers)
                 nodes.append((number, self.blob(part)))
                 owners.extend((i, number) for i in part["id"].tolist())
-                made.append(_box(number, part))
+                boxes.append(_box(number, part))
+            # Kept as cells (24 bytes a node), not tuples: half a byte per point.
+            made.append(np.array(boxes, dtype=CELL))
             self.write(nodes)
             self.db.executemany("INSERT INTO temp.rtree_leaf_of VALUES (?, ?)", owners)
         # In id order, each row's leaf is appended rather than inserted at random.
@@ -81,7 +83,8 @@ class Packer:
             " SELECT id, nodeno FROM temp.rtree_leaf_of ORDER BY id"
         )
         self.db.execute("DROP TABLE temp.rtree_leaf_of")
-        return np.array(made, dtype=CELL)
+        # (concatenate gives the native byte order: the cells are big-endian again)
+        return np.concatenate(made).astype(CELL) if made else np.empty(0, dtype=CELL)
 
     def parents(self, level: np.ndarray, depth: int) -> np.ndarray:
         """The level above `level` (cells naming its nodes); the root when they all fit."""

