@@ -81,11 +81,15 @@ def region_code() -> str:
 
 
 def raw_run(sql: str | list, params: list | None) -> list:
-    """One statement, or (API requests) the list of (statement, values) the app sent."""
+    """One statement, or (API requests) the list of (statement, values) the app sent; a text
+    may hold several statements (a search page is `SET LOCAL ...; page`), as the app sends it:
+    the rows are the first result that has rows, of the last text."""
     sent = sql if isinstance(sql, list) else [(sql, params)]
     with transaction.atomic(), connection.cursor() as cursor:
         for text, values in sent:
             cursor.execute(text, values)
+        while cursor.description is None and cursor.nextset():
+            pass
         return cursor.fetchall()
 
 
