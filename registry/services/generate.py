@@ -94,6 +94,11 @@ ANALYZE gen_place;
 -- Public areas of each S1/S2 cell met so far (they depend on the cell alone).
 CREATE TEMP TABLE gen_pair (typology int, place int, PRIMARY KEY (typology, place))
     ON COMMIT DROP;
+-- Each (typology, settlement) pair's names folded once (mura_fold), for the documents.
+CREATE TEMP TABLE gen_name (
+    typology int, place int, fold_kk text, fold_ru text, fold_en text,
+    PRIMARY KEY (typology, place)
+) ON COMMIT DROP;
 CREATE TEMP TABLE gen_cell (
     sensitivity text, x float8, y float8, region_id bigint, district_id bigint,
     region_ids bigint[], district_ids bigint[], PRIMARY KEY (sensitivity, x, y)
@@ -205,6 +210,24 @@ LEFT JOIN (
 ) a USING (x, y, sensitivity)
 """,
     "cell_stats": "ANALYZE gen_cell",
+    # The pairs not seen yet in this run, their names folded: a site's name is "<typology>:
+    # <settlement> <number>" in each language and mura_fold folds character by character
+    # (lower, single characters replaced or translated) and keeps digits and spaces, so its
+    # document is the pair's folds with the number after each (tests/registry/test_generate.py
+    # holds them equal to mura_fold of the names). A few thousand folds, not one per site.
+    "names": """
+INSERT INTO gen_name
+SELECT k.typology, k.place, mura_fold(t.name_kk || ': ' || p.name_kk),
+       mura_fold(t.name_ru || ': ' || p.name_ru), mura_fold(t.name_en || ': ' || p.name_en)
+FROM (
+    SELECT DISTINCT floor(u8 * (SELECT count(*) FROM gen_typology))::int AS typology, place
+    FROM gen_site
+) k
+JOIN gen_typology t ON t.i = k.typology
+JOIN gen_place p ON p.i = k.place
+ON CONFLICT DO NOTHING
+""",
+    "name_stats": "ANALYZE gen_name",
     # Draft references for all, national numbers for the published (u7 < 0.9, as below).
     "counters": """
 CREATE TEMP TABLE gen_counter ON COMMIT DROP AS
@@ -229,7 +252,7 @@ INSERT INTO registry_heritagesite (
     date_to, period, dating_note, dating_note_en, condition, location_approximate, sensitivity,
     status, published_at, wikidata_id, version, created_at, updated_at, location, threats,
     region_id, district_id, public_region_id, public_district_id, public_region_ids,
-    public_district_ids)
+    public_district_ids, search_document)
 SELECT
     CASE WHEN u7 < 0.9 THEN %(national)s || '-' || lpad(((
         SELECT last_value - n FROM gen_counter WHERE prefix = %(national)s
@@ -257,7 +280,9 @@ SELECT
          WHEN cardinality(cell_region_ids) = 0 THEN ARRAY[cell_region_id]  -- PUBLIC_AREAS_FILL_SQL
          ELSE cell_region_ids END,
     CASE sensitivity WHEN 'S0' THEN ARRAY_REMOVE(ARRAY[district_id], NULL)
-         WHEN 'S3' THEN '{}' ELSE cell_district_ids END
+         WHEN 'S3' THEN '{}' ELSE cell_district_ids END,
+    coalesce(fold_kk || ' ' || g, '') || ' ' || coalesce(fold_ru || ' ' || g, '') || ' '
+        || coalesce(fold_en || ' ' || g, '')
 FROM (
     SELECT b.*, t.id AS typology_id, b.sensitivity = ANY(%(generalised)s) AS generalised,
            t.name_kk || ': ' || b.place_kk || ' ' || b.g AS site_kk,
@@ -265,9 +290,10 @@ FROM (
            t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en,
            per.period AS period_name, per.y_from, per.y_to, c.region_id AS cell_region_id,
            c.district_id AS cell_district_id, c.region_ids AS cell_region_ids,
-           c.district_ids AS cell_district_ids
+           c.district_ids AS cell_district_ids, n.fold_kk, n.fold_ru, n.fold_en
     FROM gen_site b
     JOIN gen_typology t ON t.i = floor(b.u8 * (SELECT count(*) FROM gen_typology))
+    JOIN gen_name n ON n.typology = t.i AND n.place = b.place
     JOIN gen_period per ON per.i = b.period
     LEFT JOIN gen_cell c ON c.sensitivity = b.sensitivity
         AND c.x = ST_X(b.public_location) AND c.y = ST_Y(b.public_location)
@@ -482,7 +508,7 @@ def sites_generate(
         # Dropped here too, not only at commit: inside an outer transaction (a test) the
         # temp tables would otherwise outlive this call.
         cursor.execute("DROP TABLE gen_place_raw, gen_place, gen_period, gen_area, gen_typology,"
-                       " gen_cell, gen_pair")  # fmt: skip
+                       " gen_cell, gen_pair, gen_name")  # fmt: skip
         _finish(cursor, rebuild, notice, timings)
     return made
 
