@@ -2,11 +2,12 @@
 
 A site's document is its kk, ru and en names folded to one Latin skeleton (`mura_fold`, an SQL
 function generated from `registry.transliteration.FOLD`): "Тараз", "Taraz" and "Taraz" typed
-with a typo all meet in "taraz". It is a column the database keeps (`search_document`, a
+with a typo all meet in "taraz". It is a column the database keeps (`search_document`, by
 triggers since migration 0024: `DocumentField`), so every write path gets it and a row's
-check reads it instead of folding again, and a GiST trigram index (`site_search_document_gist`) serves both the match (`%>`: trigram
-word similarity of the query within the document above `WORD_SIMILARITY`) and the order
-(`<->>`, nearest first), so a search reads its page and stops.
+check reads it instead of folding again, and a GiST trigram index
+(`site_search_document_gist`) serves both the match (`%>`: trigram word similarity of the
+query within the document above `WORD_SIMILARITY`) and the order (`<->>`, nearest first), so
+a search reads its page and stops.
 
 Descriptions are not in the document: a description match would need an OR, which no single
 index scan serves. They are matched as before (each description column, the query as typed and
