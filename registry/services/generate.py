@@ -75,12 +75,15 @@ CREATE TEMP TABLE gen_area ON COMMIT DROP AS
 CREATE INDEX ON gen_area USING gist (geom);
 ANALYZE gen_area;
 CREATE TEMP TABLE gen_typology ON COMMIT DROP AS
-    SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, name_kk, name_ru, name_en
+    SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, name_kk, name_ru, name_en,
+           mura_fold(name_kk) AS fold_kk, mura_fold(name_ru) AS fold_ru,
+           mura_fold(name_en) AS fold_en
     FROM registry_typology;
 ANALYZE gen_typology;
 -- A settlement's own region and district: where a site that spilled over the border goes.
 CREATE TEMP TABLE gen_place ON COMMIT DROP AS
-    SELECT p.*, r.id AS region_id, (
+    SELECT p.*, mura_fold(p.name_kk) AS fold_kk, mura_fold(p.name_ru) AS fold_ru,
+           mura_fold(p.name_en) AS fold_en, r.id AS region_id, (
         SELECT d.id FROM gen_area d
         WHERE d.level = 2 AND d.parent_id = r.id AND ST_Covers(d.geom, p.pt)
         ORDER BY d.code LIMIT 1
@@ -94,11 +97,6 @@ ANALYZE gen_place;
 -- Public areas of each S1/S2 cell met so far (they depend on the cell alone).
 CREATE TEMP TABLE gen_pair (typology int, place int, PRIMARY KEY (typology, place))
     ON COMMIT DROP;
--- Each (typology, settlement) pair's names folded once (mura_fold), for the documents.
-CREATE TEMP TABLE gen_name (
-    typology int, place int, fold_kk text, fold_ru text, fold_en text,
-    PRIMARY KEY (typology, place)
-) ON COMMIT DROP;
 CREATE TEMP TABLE gen_cell (
     sensitivity text, x float8, y float8, region_id bigint, district_id bigint,
     region_ids bigint[], district_ids bigint[], PRIMARY KEY (sensitivity, x, y)
@@ -141,6 +139,7 @@ FROM (
     SELECT b.g, b.place, b.u2, b.u3, b.u4, b.u6, b.u7, b.u8,
            floor(b.u4 * %(periods)s)::int AS period,
            p.name_kk AS place_kk, p.name_ru AS place_ru, p.name_en AS place_en,
+           p.fold_kk AS place_fold_kk, p.fold_ru AS place_fold_ru, p.fold_en AS place_fold_en,
            CASE WHEN b.u5 < 0.55 THEN 'S0' WHEN b.u5 < 0.75 THEN 'S1' WHEN b.u5 < 0.95 THEN 'S2'
                 ELSE 'S3' END AS sensitivity,
            coalesce(h.region_id, p.region_id) AS region_id,
@@ -210,24 +209,6 @@ LEFT JOIN (
 ) a USING (x, y, sensitivity)
 """,
     "cell_stats": "ANALYZE gen_cell",
-    # The pairs not seen yet in this run, their names folded: a site's name is "<typology>:
-    # <settlement> <number>" in each language and mura_fold folds character by character
-    # (lower, single characters replaced or translated) and keeps digits and spaces, so its
-    # document is the pair's folds with the number after each (tests/registry/test_generate.py
-    # holds them equal to mura_fold of the names). A few thousand folds, not one per site.
-    "names": """
-INSERT INTO gen_name
-SELECT k.typology, k.place, mura_fold(t.name_kk || ': ' || p.name_kk),
-       mura_fold(t.name_ru || ': ' || p.name_ru), mura_fold(t.name_en || ': ' || p.name_en)
-FROM (
-    SELECT DISTINCT floor(u8 * (SELECT count(*) FROM gen_typology))::int AS typology, place
-    FROM gen_site
-) k
-JOIN gen_typology t ON t.i = k.typology
-JOIN gen_place p ON p.i = k.place
-ON CONFLICT DO NOTHING
-""",
-    "name_stats": "ANALYZE gen_name",
     # Draft references for all, national numbers for the published (u7 < 0.9, as below).
     "counters": """
 CREATE TEMP TABLE gen_counter ON COMMIT DROP AS
@@ -245,6 +226,12 @@ UPDATE gen_counter c SET last_value = b.last_value FROM bumped b WHERE b.prefix 
 """,
     # Every column final, rows in draw order: ids, draft references and registry numbers
     # rise together.
+    # The search document is given, not left to the trigger that keeps it (migration 0024):
+    # a site's name is "<typology>: <settlement> <number>" in each language, and mura_fold
+    # folds character by character (lower, single characters replaced or translated) keeping
+    # digits, spaces and colons, so a document is made of the typology's and the settlement's
+    # names folded once each at setup (tests/registry/test_generate.py holds every document
+    # equal to mura_fold of the names), not of a fold per site.
     "insert": """
 INSERT INTO registry_heritagesite (
     registry_number, draft_reference, name, name_kk, name_ru, name_en, description, description_kk,
@@ -282,7 +269,7 @@ SELECT
     CASE sensitivity WHEN 'S0' THEN ARRAY_REMOVE(ARRAY[district_id], NULL)
          WHEN 'S3' THEN '{}' ELSE cell_district_ids END,
     coalesce(fold_kk || ' ' || g, '') || ' ' || coalesce(fold_ru || ' ' || g, '') || ' '
-        || coalesce(fold_en || ' ' || g, '')
+        || coalesce(fold_en || ' ' || g, '')  -- search_document, see above
 FROM (
     SELECT b.*, t.id AS typology_id, b.sensitivity = ANY(%(generalised)s) AS generalised,
            t.name_kk || ': ' || b.place_kk || ' ' || b.g AS site_kk,
@@ -290,10 +277,12 @@ FROM (
            t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en,
            per.period AS period_name, per.y_from, per.y_to, c.region_id AS cell_region_id,
            c.district_id AS cell_district_id, c.region_ids AS cell_region_ids,
-           c.district_ids AS cell_district_ids, n.fold_kk, n.fold_ru, n.fold_en
+           c.district_ids AS cell_district_ids,
+           t.fold_kk || ': ' || b.place_fold_kk AS fold_kk,
+           t.fold_ru || ': ' || b.place_fold_ru AS fold_ru,
+           t.fold_en || ': ' || b.place_fold_en AS fold_en
     FROM gen_site b
     JOIN gen_typology t ON t.i = floor(b.u8 * (SELECT count(*) FROM gen_typology))
-    JOIN gen_name n ON n.typology = t.i AND n.place = b.place
     JOIN gen_period per ON per.i = b.period
     LEFT JOIN gen_cell c ON c.sensitivity = b.sensitivity
         AND c.x = ST_X(b.public_location) AND c.y = ST_Y(b.public_location)
@@ -508,7 +497,7 @@ def sites_generate(
         # Dropped here too, not only at commit: inside an outer transaction (a test) the
         # temp tables would otherwise outlive this call.
         cursor.execute("DROP TABLE gen_place_raw, gen_place, gen_period, gen_area, gen_typology,"
-                       " gen_cell, gen_pair, gen_name")  # fmt: skip
+                       " gen_cell, gen_pair")  # fmt: skip
         _finish(cursor, rebuild, notice, timings)
     return made
 
