@@ -22,17 +22,24 @@ index from sorted rows costs far less than maintaining it row by row, and a fore
 back checks every row in one join. Unique constraints go too (a duplicate fails the run when
 the constraint is made again, so still nothing is written).
 
-Where the time goes (1M sites, December 2026, `generate_sites -v 2` prints every step and each
-index as it is built): the INSERT is about 70 % of the load, and most of that is the stored
-search document (`search_document`, migration 0017): `mura_fold`'s lower(), 13 replace()s and
-translate() run for every row as PostgreSQL computes the generated column (an INSERT of the
-same 200,000 rows took 13.4 s with it, 1.6 s without; translate() alone is about 60 % of it).
-A generated column cannot be given, so no generator can skip it. Of the index rebuild, the
-document's trigram GiST index (siglen 512) takes about 45 %, the two geography GiST indexes
-about 20 %. The spatial joins and public cells are about 15 % of the load. Search words come
-from the (typology, settlement) pairs of the published sites made, not from reading every
-document again (SEARCH_WORDS_SQL), and the map's counts are rebuilt with their unique key
-dropped (registry/services/aggregates.py).
+Where the time goes (issue 17, 2026-12-06, 1M sites; `generate_sites -v 2` prints every step
+and each index as it is built). The search document (`search_document`) is no longer a
+generated column that PostgreSQL folds for every row (`mura_fold`: lower(), 13 replace()s and
+a multibyte translate(), about 15 µs a row, 70 % of the INSERT): since migration 0024 triggers
+keep it for every other write path, and the INSERT here gives it, made from the typology's and
+the settlement's names folded once each at setup (mura_fold works character by character, so
+"<typology>: <settlement> <number>" folds to the folded parts around the number; the test holds
+every generated document equal to mura_fold of its names). The INSERT of 200,000 rows went from
+about 4.3 s to 1.6 s of the backend's CPU. The backend's CPU per 200,000 sites is now about
+3.9 s: INSERT 1.6 s (window numbering, the sort, the other generated columns, writing), the
+site rows and their regions ("sites", 0.75 s), the area joins ("areas" 0.4 s, "cell_areas"
+0.3 s), the draw and its index (0.45 s); about 52,000 rows/s where nothing else runs, 25,000–
+48,000 measured on the shared 2-core machine. The rest of a run is the index rebuild: of it
+the document's trigram GiST index (siglen 512) takes about 45 %, the two geography GiST
+indexes about 20 %; then the map's counts and the statistics. Search words come from the
+(typology, settlement) pairs of the published sites made, not from reading every document
+again (SEARCH_WORDS_SQL), and the map's counts are rebuilt with their unique key dropped
+(registry/services/aggregates.py).
 """
 
 import json
