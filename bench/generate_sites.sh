@@ -2,8 +2,9 @@
 # How fast `generate_sites` fills the registry, beside raw SQL on the same cluster:
 #   points      INSERT ... SELECT of N random bare points into a scratch table (id, geometry):
 #               the floor of writing N rows, nothing derived, no index.
-#   rows        INSERT ... SELECT of N bare site rows (fixed names, random points) into a copy
-#               of the site table (its columns, generated columns, primary key; no other index).
+#   rows        INSERT ... SELECT of N bare site rows (fixed names and search document, random
+#               points) into a copy of the site table (its columns, generated columns, primary
+#               key; no other index, no trigger).
 #   +indexes    the same, then CREATE of the site table's 35 other indexes on the copy: the
 #               best any loader can do while the table keeps the indexes it has.
 # Each N runs in its own scratch database (dropped and made again, dropped at the end), with
@@ -71,13 +72,14 @@ raw_sql() {  # N: the three raw figures, on the scratch database
       name_ru, name_en, description, description_kk, description_ru, description_en, alt_names,
       category, significance, period, dating_note, condition, location_approximate, sensitivity,
       status, wikidata_id, version, created_at, updated_at, location, threats, region_id,
-      published_at, public_region_ids, public_district_ids)
+      published_at, public_region_ids, public_district_ids, search_document)
     SELECT 'KZ-' || lpad(g::text, 7, '0'), 'D-' || lpad(g::text, 7, '0'), 'Кесене: Алматы ' || g,
       'Кесене: Алматы ' || g, 'Мавзолей: Алматы ' || g, 'Mausoleum: Almaty ' || g, '', '', '', '',
       '{}', 'archaeology', 'local', 'turkic', '', 'good', false,
       (ARRAY['S0','S1','S2','S3'])[1 + g % 4], 'published', '', 1, now(), now(),
       ST_SetSRID(ST_MakePoint(50 + random() * 35, 41 + random() * 14), 4326), '', 1 + g % 20,
-      now(), ARRAY[1 + g % 20], ARRAY[21 + g % 224]
+      now(), ARRAY[1 + g % 20], ARRAY[21 + g % 224],
+      'kesene: almati ' || g || ' mavzolei: almati ' || g || ' mausoleum: almaty ' || g
     FROM generate_series(1, $n) g"
   t2=$(seconds)
   psql -q "$DATABASE_URL" <<'SQL'
