@@ -52,7 +52,8 @@ def fold_function_sql() -> str:
     agrees with Python's for every letter FOLD knows under a Unicode ctype (Mura's clusters are
     C.UTF-8; tests/registry/test_text_search.py checks a wide sample). Migrations keep the text
     this returned when they ran: a changed FOLD needs a migration that re-creates the function
-    (and so the generated column), which the same test asks for.
+    and folds the documents again (`UPDATE ... SET search_document = NULL`: the trigger of
+    migration 0024 folds it), which the same test asks for.
     """
     multi = {k: v for k, v in FOLD.items() if len(v) > 1}
     single = {k: v for k, v in FOLD.items() if len(v) == 1 and k != v}
