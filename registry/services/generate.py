@@ -149,20 +149,20 @@ FROM (
            p.fold_kk AS place_fold_kk, p.fold_ru AS place_fold_ru, p.fold_en AS place_fold_en,
            CASE WHEN b.u5 < 0.55 THEN 'S0' WHEN b.u5 < 0.75 THEN 'S1' WHEN b.u5 < 0.95 THEN 'S2'
                 ELSE 'S3' END AS sensitivity,
-           coalesce(h.region_id, p.region_id) AS region_id,
-           CASE WHEN h.region_id IS NULL THEN p.district_id
-                ELSE h.district_ids[array_position(h.district_parents, h.region_id)]
-           END AS district_id,
-           CASE WHEN h.region_id IS NULL THEN p.pt ELSE b.location END AS location
+           coalesce(r.region_id, p.region_id) AS region_id,
+           CASE WHEN r.region_id IS NULL THEN p.district_id ELSE d.id END AS district_id,
+           CASE WHEN r.region_id IS NULL THEN p.pt ELSE b.location END AS location
     FROM gen_draw b
     JOIN gen_place p ON p.i = b.place
+    -- First by code, each with one sort (an ORDER BY inside an aggregate sorts every group).
     LEFT JOIN (
-        SELECT g, (array_agg(id ORDER BY code) FILTER (WHERE level = 1))[1] AS region_id,
-               array_agg(id ORDER BY code) FILTER (WHERE level = 2) AS district_ids,
-               array_agg(parent_id ORDER BY code) FILTER (WHERE level = 2) AS district_parents
-        FROM gen_hit GROUP BY g
-    ) h ON h.g = b.g
-    WHERE coalesce(h.region_id, p.region_id) IS NOT NULL
+        SELECT DISTINCT ON (g) g, id AS region_id FROM gen_hit WHERE level = 1 ORDER BY g, code
+    ) r ON r.g = b.g
+    LEFT JOIN (
+        SELECT DISTINCT ON (g, parent_id) g, parent_id, id FROM gen_hit WHERE level = 2
+        ORDER BY g, parent_id, code
+    ) d ON d.g = b.g AND d.parent_id = r.region_id
+    WHERE coalesce(r.region_id, p.region_id) IS NOT NULL
 ) s
 """,
     # A point in its region but in none of its districts (the outlines are generalised) takes
