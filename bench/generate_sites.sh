@@ -36,6 +36,25 @@
 # trigram GiST index, 67-72 s of the 152-156 s rebuild at 1M, the geography GiST indexes
 # 27-30 s. registry/services/generate.py says more.
 #
+# Issue 17, 2026-12-06, the search document given by the generator (kept by triggers for every
+# other write, migration 0024; folded once per typology and settlement name) and the regions
+# picked with DISTINCT ON. The machine shared (load 4-10 throughout: a 10M growth run and test
+# suites beside), so the fair figure is the database backend's CPU for the batches (utime +
+# stime of the backend, two batches of 200,000 rolled back, main and branch in turn, twice):
+# main 12.7 / 12.4 s, branch 6.8 / 7.3 s per 400,000 (INSERT 8.2-8.4 -> 2.8-3.2 s, "sites"
+# 1.35 -> 1.05 s): a ceiling of about 57,000 rows/s for the load. Wall clock, fresh databases,
+# main and branch alternately, 200,000 sites (load; overall): round 1 main 18,747 rows/s,
+# 23.7 s / branch 25,489, 24.2 s (load 5-6.5); round 2 main 23,384, 26.3 s / branch 48,160,
+# 16.0 s (load 4.2-4.6); round 3 main 9,467, 42.5 s / branch 31,004, 23.5 s (load 5.8-6.2);
+# round 4 main 12,015, 42.3 s / branch 18,567, 43.8 s (load 5.3). One run each, branch: 1M
+# 36,431 rows/s load, 173.8 s overall (load 3-6; rebuild 123.7 s, of it the document's GiST
+# 60.4 s and the geography GiSTs 20.4 s; map counts 16.3 s); 1M 20,907 rows/s, 188.0 s (load
+# 7-10); 2M 17,096 rows/s, 323.9 s (load 6-9; rebuild 175.6 s, map counts 26.2 s). Database
+# size 1,973 MB at 1M (site table 1,630 MB, heap 601 MB), 3,807 MB at 2M (3,269 / 1,202 MB).
+# main at 1M on the same day, load 2-3.5: 15,814 rows/s load, 135.0 s overall (INSERT 40.6 s
+# of the 63 s load; rebuild 61.1 s, the document's GiST 27.5 s). maintenance_work_mem 64MB,
+# 512MB or 2GB for the document's GiST at 400,000 rows: 9.0-9.6 s of CPU each, no difference.
+#
 # (rows/s unless said; 9,999,999 is the most the 7-digit draft references allow, measured one
 # commit before the district snap, a 0.3 s per million step.) Before issue 17 (row-wise public
 # areas, indexes kept): 100,000 in 33.1 s (3,021 rows/s), 1,000,000 in 427.6 s (2,339 rows/s).
