@@ -46,7 +46,8 @@
 # main and branch alternately, 200,000 sites (load; overall): round 1 main 18,747 rows/s,
 # 23.7 s / branch 25,489, 24.2 s (load 5-6.5); round 2 main 23,384, 26.3 s / branch 48,160,
 # 16.0 s (load 4.2-4.6); round 3 main 9,467, 42.5 s / branch 31,004, 23.5 s (load 5.8-6.2);
-# round 4 main 12,015, 42.3 s / branch 18,567, 43.8 s (load 5.3). One run each, branch: 1M
+# round 4 main 12,015, 42.3 s / branch 18,567, 43.8 s (load 5.3). One run each, branch before
+# DISTINCT ON (rounds 3-4 after): 1M
 # 36,431 rows/s load, 173.8 s overall (load 3-6; rebuild 123.7 s, of it the document's GiST
 # 60.4 s and the geography GiSTs 20.4 s; map counts 16.3 s); 1M 20,907 rows/s, 188.0 s (load
 # 7-10); 2M 17,096 rows/s, 323.9 s (load 6-9; rebuild 175.6 s, map counts 26.2 s). Database
