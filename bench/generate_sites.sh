@@ -55,6 +55,9 @@
 # main at 1M on the same day, load 2-3.5: 15,814 rows/s load, 135.0 s overall (INSERT 40.6 s
 # of the 63 s load; rebuild 61.1 s, the document's GiST 27.5 s). maintenance_work_mem 64MB,
 # 512MB or 2GB for the document's GiST at 400,000 rows: 9.0-9.6 s of CPU each, no difference.
+# Final branch at 1M, two runs: 39,040 rows/s load, 116.1 s overall (8,615 rows/s; load 4.7-
+# 5.7; rebuild 83.3 s, map counts 4.6 s; its fourth batch 200,000 in 3.4 s) and 24,469 rows/s,
+# 159.3 s (load 2.8-5.5; rebuild 103.2 s, the document's GiST 40.6 s); 1,977 MB.
 #
 # (rows/s unless said; 9,999,999 is the most the 7-digit draft references allow, measured one
 # commit before the district snap, a 0.3 s per million step.) Before issue 17 (row-wise public
