@@ -2,8 +2,9 @@
 # How fast `generate_sites` fills the registry, beside raw SQL on the same cluster:
 #   points      INSERT ... SELECT of N random bare points into a scratch table (id, geometry):
 #               the floor of writing N rows, nothing derived, no index.
-#   rows        INSERT ... SELECT of N bare site rows (fixed names, random points) into a copy
-#               of the site table (its columns, generated columns, primary key; no other index).
+#   rows        INSERT ... SELECT of N bare site rows (fixed names and search document, random
+#               points) into a copy of the site table (its columns, generated columns, primary
+#               key; no other index, no trigger).
 #   +indexes    the same, then CREATE of the site table's 35 other indexes on the copy: the
 #               best any loader can do while the table keeps the indexes it has.
 # Each N runs in its own scratch database (dropped and made again, dropped at the end), with
@@ -34,6 +35,29 @@
 # generated column and 1.6 s without, under load), about 70 % of the INSERT; the document's
 # trigram GiST index, 67-72 s of the 152-156 s rebuild at 1M, the geography GiST indexes
 # 27-30 s. registry/services/generate.py says more.
+#
+# Issue 17, 2026-12-06, the search document given by the generator (kept by triggers for every
+# other write, migration 0024; folded once per typology and settlement name) and the regions
+# picked with DISTINCT ON. The machine shared (load 4-10 throughout: a 10M growth run and test
+# suites beside), so the fair figure is the database backend's CPU for the batches (utime +
+# stime of the backend, two batches of 200,000 rolled back, main and branch in turn, twice):
+# main 12.7 / 12.4 s, branch 6.8 / 7.3 s per 400,000 (INSERT 8.2-8.4 -> 2.8-3.2 s, "sites"
+# 1.35 -> 1.05 s): a ceiling of about 57,000 rows/s for the load. Wall clock, fresh databases,
+# main and branch alternately, 200,000 sites (load; overall): round 1 main 18,747 rows/s,
+# 23.7 s / branch 25,489, 24.2 s (load 5-6.5); round 2 main 23,384, 26.3 s / branch 48,160,
+# 16.0 s (load 4.2-4.6); round 3 main 9,467, 42.5 s / branch 31,004, 23.5 s (load 5.8-6.2);
+# round 4 main 12,015, 42.3 s / branch 18,567, 43.8 s (load 5.3). One run each, branch before
+# DISTINCT ON (rounds 3-4 after): 1M
+# 36,431 rows/s load, 173.8 s overall (load 3-6; rebuild 123.7 s, of it the document's GiST
+# 60.4 s and the geography GiSTs 20.4 s; map counts 16.3 s); 1M 20,907 rows/s, 188.0 s (load
+# 7-10); 2M 17,096 rows/s, 323.9 s (load 6-9; rebuild 175.6 s, map counts 26.2 s). Database
+# size 1,973 MB at 1M (site table 1,630 MB, heap 601 MB), 3,807 MB at 2M (3,269 / 1,202 MB).
+# main at 1M on the same day, load 2-3.5: 15,814 rows/s load, 135.0 s overall (INSERT 40.6 s
+# of the 63 s load; rebuild 61.1 s, the document's GiST 27.5 s). maintenance_work_mem 64MB,
+# 512MB or 2GB for the document's GiST at 400,000 rows: 9.0-9.6 s of CPU each, no difference.
+# Final branch at 1M, two runs: 39,040 rows/s load, 116.1 s overall (8,615 rows/s; load 4.7-
+# 5.7; rebuild 83.3 s, map counts 4.6 s; its fourth batch 200,000 in 3.4 s) and 24,469 rows/s,
+# 159.3 s (load 2.8-5.5; rebuild 103.2 s, the document's GiST 40.6 s); 1,977 MB.
 #
 # (rows/s unless said; 9,999,999 is the most the 7-digit draft references allow, measured one
 # commit before the district snap, a 0.3 s per million step.) Before issue 17 (row-wise public
@@ -71,13 +95,14 @@ raw_sql() {  # N: the three raw figures, on the scratch database
       name_ru, name_en, description, description_kk, description_ru, description_en, alt_names,
       category, significance, period, dating_note, condition, location_approximate, sensitivity,
       status, wikidata_id, version, created_at, updated_at, location, threats, region_id,
-      published_at, public_region_ids, public_district_ids)
+      published_at, public_region_ids, public_district_ids, search_document)
     SELECT 'KZ-' || lpad(g::text, 7, '0'), 'D-' || lpad(g::text, 7, '0'), 'Кесене: Алматы ' || g,
       'Кесене: Алматы ' || g, 'Мавзолей: Алматы ' || g, 'Mausoleum: Almaty ' || g, '', '', '', '',
       '{}', 'archaeology', 'local', 'turkic', '', 'good', false,
       (ARRAY['S0','S1','S2','S3'])[1 + g % 4], 'published', '', 1, now(), now(),
       ST_SetSRID(ST_MakePoint(50 + random() * 35, 41 + random() * 14), 4326), '', 1 + g % 20,
-      now(), ARRAY[1 + g % 20], ARRAY[21 + g % 224]
+      now(), ARRAY[1 + g % 20], ARRAY[21 + g % 224],
+      'kesene: almati ' || g || ' mavzolei: almati ' || g || ' mausoleum: almaty ' || g
     FROM generate_series(1, $n) g"
   t2=$(seconds)
   psql -q "$DATABASE_URL" <<'SQL'

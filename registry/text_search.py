@@ -2,11 +2,12 @@
 
 A site's document is its kk, ru and en names folded to one Latin skeleton (`mura_fold`, an SQL
 function generated from `registry.transliteration.FOLD`): "Тараз", "Taraz" and "Taraz" typed
-with a typo all meet in "taraz". It is a stored generated column (`search_document`), so
-PostgreSQL keeps it with every write and a row's check reads it instead of folding again,
-and a GiST trigram index (`site_search_document_gist`) serves both the match (`%>`: trigram
-word similarity of the query within the document above `WORD_SIMILARITY`) and the order
-(`<->>`, nearest first), so a search reads its page and stops.
+with a typo all meet in "taraz". It is a column the database keeps (`search_document`, by
+triggers since migration 0024: `DocumentField`), so every write path gets it and a row's
+check reads it instead of folding again, and a GiST trigram index
+(`site_search_document_gist`) serves both the match (`%>`: trigram word similarity of the
+query within the document above `WORD_SIMILARITY`) and the order (`<->>`, nearest first), so
+a search reads its page and stops.
 
 Descriptions are not in the document: a description match would need an OR, which no single
 index scan serves. They are matched as before (each description column, the query as typed and
@@ -16,6 +17,7 @@ in the other script, GIN trigram indexes) and follow every name match (`sites_fi
 import re
 
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
@@ -50,7 +52,8 @@ def fold_function_sql() -> str:
     agrees with Python's for every letter FOLD knows under a Unicode ctype (Mura's clusters are
     C.UTF-8; tests/registry/test_text_search.py checks a wide sample). Migrations keep the text
     this returned when they ran: a changed FOLD needs a migration that re-creates the function
-    (and so the generated column), which the same test asks for.
+    and folds the documents again (`UPDATE ... SET search_document = NULL`: the trigger of
+    migration 0024 folds it), which the same test asks for.
     """
     multi = {k: v for k, v in FOLD.items() if len(v) > 1}
     single = {k: v for k, v in FOLD.items() if len(v) == 1 and k != v}
@@ -78,6 +81,30 @@ class SearchDocument(Func):
     def __init__(self):
         names = (Func(F(c), template="coalesce(%(expressions)s, '')") for c in self.columns)
         super().__init__(*names)
+
+
+class DocumentField(models.TextField):
+    """`HeritageSite.search_document`: a plain column that triggers keep (migration 0024): on
+    INSERT when the row brings none (NULL), on UPDATE when a name or the document itself
+    changed, so no write path (services, admin, imports, bulk or raw SQL) can leave it apart
+    from the names, and a raw UPDATE that sets it is folded again. A generated column did the
+    same but could not be given: the generator (registry/services/generate.py) folds each
+    distinct name once and gives the documents, which the INSERT trigger's WHEN then passes
+    without a function call per row. Django writes
+    NULL on every save (the triggers fold it) and reads the result back with RETURNING, as it
+    did for the generated column; a save limited by `update_fields` to other fields leaves it
+    (the triggers still fold it when a name is among them, without the instance seeing it)."""
+
+    db_returning = True
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("null", True)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        return None if add else Value(None, output_field=TextField())
 
 
 class PlaceDocument(SearchDocument):

@@ -13,7 +13,7 @@ from registry.projection import (
     public_boundary_expression,
     public_location_expression,
 )
-from registry.text_search import SearchDocument
+from registry.text_search import DocumentField
 
 YEAR_VALIDATORS = [MinValueValidator(-3_000_000), MaxValueValidator(2100)]
 
@@ -231,10 +231,9 @@ class HeritageSite(FieldConstraints, SiteDescription):
         db_persist=True,
     )
     # What text search reads (registry/text_search.py): the kk, ru and en names folded to one
-    # skeleton by the SQL function `mura_fold`, GiST-indexed (migration 0017).
-    search_document = models.GeneratedField(
-        expression=SearchDocument(), output_field=models.TextField(), db_persist=True
-    )
+    # skeleton by the SQL function `mura_fold`, GiST-indexed (migration 0017), kept by triggers
+    # (migration 0024) so that a bulk load can give it (registry/services/generate.py).
+    search_document = DocumentField()
 
     objects = HeritageSiteQuerySet.as_manager()
 

@@ -22,17 +22,25 @@ index from sorted rows costs far less than maintaining it row by row, and a fore
 back checks every row in one join. Unique constraints go too (a duplicate fails the run when
 the constraint is made again, so still nothing is written).
 
-Where the time goes (1M sites, December 2026, `generate_sites -v 2` prints every step and each
-index as it is built): the INSERT is about 70 % of the load, and most of that is the stored
-search document (`search_document`, migration 0017): `mura_fold`'s lower(), 13 replace()s and
-translate() run for every row as PostgreSQL computes the generated column (an INSERT of the
-same 200,000 rows took 13.4 s with it, 1.6 s without; translate() alone is about 60 % of it).
-A generated column cannot be given, so no generator can skip it. Of the index rebuild, the
-document's trigram GiST index (siglen 512) takes about 45 %, the two geography GiST indexes
-about 20 %. The spatial joins and public cells are about 15 % of the load. Search words come
-from the (typology, settlement) pairs of the published sites made, not from reading every
-document again (SEARCH_WORDS_SQL), and the map's counts are rebuilt with their unique key
-dropped (registry/services/aggregates.py).
+Where the time goes (issue 17, 2026-12-06, 1M sites; `generate_sites -v 2` prints every step
+and each index as it is built). The search document (`search_document`) is no longer a
+generated column that PostgreSQL folds for every row (`mura_fold`: lower(), 13 replace()s and
+a multibyte translate(), about 15 µs a row, 70 % of the INSERT): since migration 0024 triggers
+keep it for every other write path, and the INSERT here gives it, made from the typology's and
+the settlement's names folded once each at setup (mura_fold works character by character, so
+"<typology>: <settlement> <number>" folds to the folded parts around the number; the test holds
+every generated document equal to mura_fold of its names). The INSERT of 200,000 rows went from
+about 4.2 s to 1.5 s of the backend's CPU. The backend's CPU per 200,000 sites is now about
+3.5 s (main 6.3 s): INSERT 1.5 s (window numbering, the sort, the other generated columns,
+writing), the site rows and their regions ("sites", 0.5 s), the area joins ("areas" 0.35 s,
+"cell_areas" 0.3 s), the draw and its index (0.45 s): a ceiling of about 57,000 rows/s where
+nothing else runs; 18,000-48,000 measured on the shared 2-core machine at load 4-10. The
+rest of a run is the index rebuild: of it the document's trigram GiST index (siglen 512)
+takes about 45 %, the two geography GiST indexes about 20 % (maintenance_work_mem changes
+nothing); then the map's counts and the statistics. Search words come from the
+(typology, settlement) pairs of the published sites made, not from reading every document
+again (SEARCH_WORDS_SQL), and the map's counts are rebuilt with their unique key dropped
+(registry/services/aggregates.py).
 """
 
 import json
@@ -75,12 +83,15 @@ CREATE TEMP TABLE gen_area ON COMMIT DROP AS
 CREATE INDEX ON gen_area USING gist (geom);
 ANALYZE gen_area;
 CREATE TEMP TABLE gen_typology ON COMMIT DROP AS
-    SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, name_kk, name_ru, name_en
+    SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, name_kk, name_ru, name_en,
+           mura_fold(name_kk) AS fold_kk, mura_fold(name_ru) AS fold_ru,
+           mura_fold(name_en) AS fold_en
     FROM registry_typology;
 ANALYZE gen_typology;
 -- A settlement's own region and district: where a site that spilled over the border goes.
 CREATE TEMP TABLE gen_place ON COMMIT DROP AS
-    SELECT p.*, r.id AS region_id, (
+    SELECT p.*, mura_fold(p.name_kk) AS fold_kk, mura_fold(p.name_ru) AS fold_ru,
+           mura_fold(p.name_en) AS fold_en, r.id AS region_id, (
         SELECT d.id FROM gen_area d
         WHERE d.level = 2 AND d.parent_id = r.id AND ST_Covers(d.geom, p.pt)
         ORDER BY d.code LIMIT 1
@@ -136,22 +147,23 @@ FROM (
     SELECT b.g, b.place, b.u2, b.u3, b.u4, b.u6, b.u7, b.u8,
            floor(b.u4 * %(periods)s)::int AS period,
            p.name_kk AS place_kk, p.name_ru AS place_ru, p.name_en AS place_en,
+           p.fold_kk AS place_fold_kk, p.fold_ru AS place_fold_ru, p.fold_en AS place_fold_en,
            CASE WHEN b.u5 < 0.55 THEN 'S0' WHEN b.u5 < 0.75 THEN 'S1' WHEN b.u5 < 0.95 THEN 'S2'
                 ELSE 'S3' END AS sensitivity,
-           coalesce(h.region_id, p.region_id) AS region_id,
-           CASE WHEN h.region_id IS NULL THEN p.district_id
-                ELSE h.district_ids[array_position(h.district_parents, h.region_id)]
-           END AS district_id,
-           CASE WHEN h.region_id IS NULL THEN p.pt ELSE b.location END AS location
+           coalesce(r.region_id, p.region_id) AS region_id,
+           CASE WHEN r.region_id IS NULL THEN p.district_id ELSE d.id END AS district_id,
+           CASE WHEN r.region_id IS NULL THEN p.pt ELSE b.location END AS location
     FROM gen_draw b
     JOIN gen_place p ON p.i = b.place
+    -- First by code, each with one sort (an ORDER BY inside an aggregate sorts every group).
     LEFT JOIN (
-        SELECT g, (array_agg(id ORDER BY code) FILTER (WHERE level = 1))[1] AS region_id,
-               array_agg(id ORDER BY code) FILTER (WHERE level = 2) AS district_ids,
-               array_agg(parent_id ORDER BY code) FILTER (WHERE level = 2) AS district_parents
-        FROM gen_hit GROUP BY g
-    ) h ON h.g = b.g
-    WHERE coalesce(h.region_id, p.region_id) IS NOT NULL
+        SELECT DISTINCT ON (g) g, id AS region_id FROM gen_hit WHERE level = 1 ORDER BY g, code
+    ) r ON r.g = b.g
+    LEFT JOIN (
+        SELECT DISTINCT ON (g, parent_id) g, parent_id, id FROM gen_hit WHERE level = 2
+        ORDER BY g, parent_id, code
+    ) d ON d.g = b.g AND d.parent_id = r.region_id
+    WHERE coalesce(r.region_id, p.region_id) IS NOT NULL
 ) s
 """,
     # A point in its region but in none of its districts (the outlines are generalised) takes
@@ -222,6 +234,12 @@ UPDATE gen_counter c SET last_value = b.last_value FROM bumped b WHERE b.prefix 
 """,
     # Every column final, rows in draw order: ids, draft references and registry numbers
     # rise together.
+    # The search document is given, not left to the trigger that keeps it (migration 0024):
+    # a site's name is "<typology>: <settlement> <number>" in each language, and mura_fold
+    # folds character by character (lower, single characters replaced or translated) keeping
+    # digits, spaces and colons, so a document is made of the typology's and the settlement's
+    # names folded once each at setup (tests/registry/test_generate.py holds every document
+    # equal to mura_fold of the names), not of a fold per site.
     "insert": """
 INSERT INTO registry_heritagesite (
     registry_number, draft_reference, name, name_kk, name_ru, name_en, description, description_kk,
@@ -229,7 +247,7 @@ INSERT INTO registry_heritagesite (
     date_to, period, dating_note, dating_note_en, condition, location_approximate, sensitivity,
     status, published_at, wikidata_id, version, created_at, updated_at, location, threats,
     region_id, district_id, public_region_id, public_district_id, public_region_ids,
-    public_district_ids)
+    public_district_ids, search_document)
 SELECT
     CASE WHEN u7 < 0.9 THEN %(national)s || '-' || lpad(((
         SELECT last_value - n FROM gen_counter WHERE prefix = %(national)s
@@ -257,7 +275,9 @@ SELECT
          WHEN cardinality(cell_region_ids) = 0 THEN ARRAY[cell_region_id]  -- PUBLIC_AREAS_FILL_SQL
          ELSE cell_region_ids END,
     CASE sensitivity WHEN 'S0' THEN ARRAY_REMOVE(ARRAY[district_id], NULL)
-         WHEN 'S3' THEN '{}' ELSE cell_district_ids END
+         WHEN 'S3' THEN '{}' ELSE cell_district_ids END,
+    coalesce(fold_kk || ' ' || g, '') || ' ' || coalesce(fold_ru || ' ' || g, '') || ' '
+        || coalesce(fold_en || ' ' || g, '')  -- search_document, see above
 FROM (
     SELECT b.*, t.id AS typology_id, b.sensitivity = ANY(%(generalised)s) AS generalised,
            t.name_kk || ': ' || b.place_kk || ' ' || b.g AS site_kk,
@@ -265,7 +285,10 @@ FROM (
            t.name_en || ': ' || b.place_en || ' ' || b.g AS site_en,
            per.period AS period_name, per.y_from, per.y_to, c.region_id AS cell_region_id,
            c.district_id AS cell_district_id, c.region_ids AS cell_region_ids,
-           c.district_ids AS cell_district_ids
+           c.district_ids AS cell_district_ids,
+           t.fold_kk || ': ' || b.place_fold_kk AS fold_kk,
+           t.fold_ru || ': ' || b.place_fold_ru AS fold_ru,
+           t.fold_en || ': ' || b.place_fold_en AS fold_en
     FROM gen_site b
     JOIN gen_typology t ON t.i = floor(b.u8 * (SELECT count(*) FROM gen_typology))
     JOIN gen_period per ON per.i = b.period

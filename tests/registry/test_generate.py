@@ -56,6 +56,21 @@ def test_generated_public_areas_are_what_public_areas_sql_gives(generated):
     assert sensitive.filter(public_district_ids__len__gt=1).exists()  # border cells occur
 
 
+def test_generated_search_documents_are_mura_fold_of_the_names(generated):
+    """The generator gives each document (folded from its typology's and settlement's names,
+    once each), where the trigger would fold every row (migration 0024): the same text."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE search_document IS DISTINCT FROM mura_fold("
+            "coalesce(name_kk, '') || ' ' || coalesce(name_ru, '') || ' ' || coalesce(name_en,"
+            " ''))), count(DISTINCT typology_id) FROM registry_heritagesite"
+        )
+        made, apart, typologies = cursor.fetchone()
+    assert (made, apart) == (generated.count(), 0)
+    assert typologies > 5
+    assert generated.filter(search_document__regex="[а-яәіңғүұқөһ]").count() == 0  # all folded
+
+
 @pytest.mark.django_db
 def test_a_generated_sensitive_site_saved_by_hand_gets_the_same_public_areas():
     sites_generate(count=2000, batch_size=700)

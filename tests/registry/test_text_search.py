@@ -38,7 +38,7 @@ def test_the_sql_fold_agrees_with_python_on_every_letter_and_many_names(db):
 
 def test_the_migrated_function_is_the_one_fold_generates(db):
     """A changed FOLD fails here until a migration re-creates mura_fold from
-    `fold_function_sql()` (and the generated column and its index with it)."""
+    `fold_function_sql()` (and folds every site's document again, migration 0024's trigger)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'mura_fold'")
         (source,) = cursor.fetchone()
