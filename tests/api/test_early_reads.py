@@ -8,9 +8,11 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
+from psycopg import _queries as psycopg_queries
 
-from heritage import early
+from heritage import early, limits
 from maps import views as maps_views
+from registry import features
 from registry.api import views as api_views
 from tests.factories import HeritageSiteFactory, UserFactory
 
@@ -213,3 +215,14 @@ def test_what_the_early_routes_leave_is_no_early_route_of_the_urlconf(path):
     except Resolver404:
         return
     assert match.url_name not in {*api_views.EARLY, "tile"}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_public_record_with_its_hit_is_short_enough_for_psycopg_to_keep_parsed(language):
+    """psycopg parses a statement with parameters again on every execution when it is longer
+    than 4,096 bytes (psycopg._queries); the single record's, sent with the rate-limit hit,
+    is kept within that (registry/features.py RECORD_TIME_SQL)."""
+    statement = features._public_record_statement(language)
+    sent = f"{statement.sql}{limits.WITH_HIT}{limits.HIT_SQL}".encode()
+
+    assert len(sent) <= getattr(psycopg_queries, "MAX_CACHED_STATEMENT_LENGTH", 4096)
