@@ -12,13 +12,16 @@ psycopg, not the database's) and the wall time per request (medians of 5 runs of
 statements one request sends, the data size, and the ROWS functions with the most time
 (SORT: cumulative or tottime), counted in CPU time, so waiting for the database does not hide
 Python. Use it beside bench/ab.sh and bench/tiles.py (the HTTP and raw-SQL figures): the CPU
-time here is most of the gap between the app and the raw app.
+time here, less the raw side's own psycopg work, is most of the gap between the app and the raw
+app; for the API the rest is the rate-limit hit's time on the server (ab.sh's raw app sends
+no hit).
 
-Recorded 2026-12-06 (20,000 generated sites, load average 3-6; CPU ms per request, main before
-issue 17's Python work -> after): single record 0.43 -> 0.39, 20 nearest 0.87 -> 0.66, uncached
-tile z4 0.41 -> 0.36 and z14 0.46 -> 0.39. Of the single record's, Django's request cycle and
-the middleware above and around the early view take about half (the view alone: 0.20 ms, its
-statement alone through psycopg: 0.10 ms).
+Recorded 2026-12-06 (mura_bench: 900,043 published sites; load average 5-8 from other runs;
+CPU ms per request, interleaved with main before this work -> after): single record
+0.43-0.49 -> 0.35-0.39, 20 nearest 0.85-1.06 -> 0.65-0.84, uncached tile z4 0.42-0.46 ->
+0.38-0.40, z12 0.46 -> 0.38-0.42. Of the single record's, Django's request cycle and the
+middleware above and around the early view take about half (the view alone: 0.20 ms, its
+statement alone through psycopg: 0.10 ms); README "Benchmarks" has the breakdown.
 """
 
 import cProfile
