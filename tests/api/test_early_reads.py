@@ -171,6 +171,7 @@ def test_signed_in_or_token_requests_go_the_whole_way(client, sites):
         "/maps/tiles/0/0/0.pbf",
         "/maps/tiles/14/11700/6100.pbf",
         "/maps/tiles/007/1/2.pbf",
+        early.IN_VIEW_PATH,
         "/api/v1/sites/",
         "/api/v1/sites/count/",
         "/api/v1/sites/KZ-0001897/",
@@ -181,7 +182,10 @@ def test_signed_in_or_token_requests_go_the_whole_way(client, sites):
 def test_the_early_routes_are_the_urlconfs(path):
     """heritage/early.py matches its routes itself; each must be the URLconf's."""
     match = resolve(path)
-    if path.startswith(early.TILES_PATH):
+    if path == early.IN_VIEW_PATH:
+        assert match.func is maps_views.sites_in_view
+        assert match.kwargs == {}
+    elif path.startswith(early.TILES_PATH):
         assert match.func is maps_views.tile
         found = early.TILE_ROUTE.fullmatch(path).groupdict()
         assert {name: int(value) for name, value in found.items()} == match.kwargs
