@@ -19,6 +19,7 @@ whole chain, which answers it in its own words. A refused request goes the same 
 the early path's verdict is handed over, so a request is counted once.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,7 +27,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 from rest_framework.settings import api_settings
@@ -37,6 +37,16 @@ from heritage.clientip import client_ip
 TILES_PATH = "/maps/tiles/"  # as maps/urls.py routes them (and heritage/limits.py counts them)
 IN_VIEW_PATH = "/maps/sites/in-view.json"
 API_SITES_PATH = "/api/v1/sites/"
+# The early routes as the URLconf writes them (maps/urls.py, registry/api/urls.py), matched
+# here without walking it: `resolve` took a tenth of a small tile's Python. Each is checked
+# against `django.urls.resolve` (tests/api/test_early_reads.py), so a route moved there and
+# not here fails the tests instead of leaving the early path silently.
+TILE_ROUTE = re.compile(r"/maps/tiles/(?P<z>[0-9]+)/(?P<x>[0-9]+)/(?P<y>[0-9]+)\.pbf")
+API_ROUTES = {  # path -> name (registry/api/urls.py, namespace "api")
+    API_SITES_PATH: "site-list",
+    f"{API_SITES_PATH}count/": "site-count",
+}
+API_RECORD_ROUTE = re.compile(r"/api/v1/sites/(?P<registry_number>[A-Z0-9-]{1,32})/")
 # Accept headers the API's first renderer (plain JSON) answers, as DRF's negotiation would.
 PLAIN_ACCEPT = frozenset({"", "*/*", "application/json"})
 # Those below this middleware that act on a tile, run by it in MIDDLEWARE's order:
@@ -87,8 +97,7 @@ def _below(name: str) -> list[str]:
 
 
 def _view(request):
-    match = request.resolver_match
-    return request.early_view(request, *match.args, **match.kwargs)
+    return request.early_view(request, **request.early_kwargs)
 
 
 def _chain(below: list[str], run: tuple[str, ...]):
@@ -103,6 +112,7 @@ def _chain(below: list[str], run: tuple[str, ...]):
 @dataclass(frozen=True)
 class Route:
     view: object  # the early view
+    kwargs: dict  # its arguments from the path, as the URLconf converts them
     serve: object  # the middleware that act on it, around the view
     scope: str  # the rate limit's scope (heritage/limits.py)
     rate: str  # and its rate
@@ -123,7 +133,7 @@ class AnonymousReadMiddleware:
         if route is None:
             return self.get_response(request)
         request.user = AnonymousUser()
-        request.early_view = route.view
+        request.early_view, request.early_kwargs = route.view, route.kwargs
         count = limits.Count(
             route.scope, limits.address_key(client_ip(request)), limits.parse_rate(route.rate)
         )
@@ -133,7 +143,7 @@ class AnonymousReadMiddleware:
             limits.settle(count)  # nothing read (a cached tile, a bad Host): counted now
         request.mura_count = count  # handed over: the whole chain counts it no second time
         if isinstance(response, WholeChain) or not count.verdict.allowed:
-            del request.user, request.resolver_match, request.early_view
+            del request.user, request.early_view, request.early_kwargs
             return self.get_response(request)
         if route.session_read:
             patch_vary_headers(response, ("Cookie",))
@@ -148,7 +158,7 @@ class AnonymousReadMiddleware:
         )
 
     def _route(self, request) -> Route | None:
-        """The early view for `request`, if it has one; sets its resolver match."""
+        """The early view for `request` and its arguments, if it has one."""
         # Imported here: these modules import this one.
         from maps import views as maps_views
         from maps.tiles import tile_exists
@@ -156,35 +166,28 @@ class AnonymousReadMiddleware:
 
         path = request.path_info
         if path.startswith(TILES_PATH) and maps_views.unfiltered(request):
-            match = _resolve(path)
-            if match is None or match.func is not maps_views.tile:
+            match = TILE_ROUTE.fullmatch(path)
+            if match is None:
                 return None
-            if not tile_exists(**match.kwargs):
+            kwargs = {name: int(value) for name, value in match.groupdict().items()}
+            if not tile_exists(**kwargs):
                 return None
-            request.resolver_match = match
-            return Route(maps_views.tile, self.tiles, "tiles", settings.MURA_RATES["tiles"])
+            rate = settings.MURA_RATES["tiles"]
+            return Route(maps_views.tile, kwargs, self.tiles, "tiles", rate)
         if path == IN_VIEW_PATH:
-            request.resolver_match = _resolve(path)
-            return Route(maps_views.sites_in_view, self.reads, "map", settings.MURA_RATES["map"])
+            rate = settings.MURA_RATES["map"]
+            return Route(maps_views.sites_in_view, {}, self.reads, "map", rate)
         if (
             path.startswith(API_SITES_PATH)
             and request.META.get("HTTP_ACCEPT", "") in PLAIN_ACCEPT
             and "format" not in request.GET
         ):
-            match = _resolve(path)
-            if match is None:
+            name, kwargs = API_ROUTES.get(path), {}
+            if name is None and (match := API_RECORD_ROUTE.fullmatch(path)) is not None:
+                name, kwargs = "site-detail", match.groupdict()
+            if name is None:
                 return None
-            view = api_views.EARLY.get(match.url_name) if match.namespace == "api" else None
-            if view is None:
-                return None
-            request.resolver_match = match
-            rates = api_settings.DEFAULT_THROTTLE_RATES
-            return Route(view, self.reads, "api-anon", rates["anon"], session_read=True)
-        return None
-
-
-def _resolve(path: str):
-    try:
-        return resolve(path)
-    except Resolver404:
+            rate = api_settings.DEFAULT_THROTTLE_RATES["anon"]
+            view = api_views.EARLY[name]
+            return Route(view, kwargs, self.reads, "api-anon", rate, session_read=True)
         return None

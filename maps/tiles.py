@@ -94,6 +94,7 @@ def _with_version(tile_sql: str) -> str:
 COUNTED = frozenset({"categories", "significances", "region_ids", "ordering"})
 
 
+@functools.lru_cache(maxsize=256)  # asked for every low-zoom tile, mostly of SiteQuery()
 def counted_ahead(query: SiteQuery) -> bool:
     """Whether the pre-aggregated counts can answer `query`."""
     return all(f.name in COUNTED or getattr(query, f.name) == f.default for f in fields(SiteQuery))

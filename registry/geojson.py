@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry.api.parsers import json_depth
-from registry.geometry import ALLOWED_SRIDS, clean_area, clean_point
+from registry.geometry import ALLOWED_SRIDS, clean_area, clean_lonlat
 
 WKT_MAX_CHARS = 100_000
 WKT_SHAPE = re.compile(r"^\s*(MULTI)?POLYGON\s*\(", re.IGNORECASE)
@@ -186,8 +186,9 @@ def _no_constants(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def point_from_text(text: str, *, field: str) -> Point:
-    """'lon,lat' as a checked point inside the registry's extent."""
+def lonlat_from_text(text: str, *, field: str) -> tuple[float, float]:
+    """'lon,lat' as a checked (lon, lat) inside the registry's extent
+    (`registry.geometry.clean_lonlat`)."""
     parts = text.split(",")
     if len(parts) != 2:
         _fail(field, _("must be 'lon,lat'."))
@@ -195,6 +196,4 @@ def point_from_text(text: str, *, field: str) -> Point:
         lon, lat = float(parts[0]), float(parts[1])
     except ValueError:
         _fail(field, _("must be two numbers 'lon,lat'."))
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        _fail(field, _("coordinates must be finite numbers (no NaN or infinity)."))
-    return clean_point(Point(lon, lat, srid=4326), field=field)
+    return clean_lonlat(lon, lat, field=field)

@@ -7,7 +7,13 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+from psycopg import _queries as psycopg_queries
 
+from heritage import early, limits
+from maps import views as maps_views
+from registry import features
+from registry.api import views as api_views
 from tests.factories import HeritageSiteFactory, UserFactory
 
 EXACT = (76.95193, 43.23807)  # inside the S2 site's 0.1° cell, not its centre
@@ -157,3 +163,70 @@ def test_signed_in_or_token_requests_go_the_whole_way(client, sites):
     assert hasattr(signed_in.wsgi_request, "session")
     assert token.status_code == 401
     assert geojson["Content-Type"] == "application/geo+json"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/maps/tiles/0/0/0.pbf",
+        "/maps/tiles/14/11700/6100.pbf",
+        "/maps/tiles/007/1/2.pbf",
+        early.IN_VIEW_PATH,
+        "/api/v1/sites/",
+        "/api/v1/sites/count/",
+        "/api/v1/sites/KZ-0001897/",
+        "/api/v1/sites/A/",
+        "/api/v1/sites/" + "A" * 32 + "/",
+    ],
+)
+def test_the_early_routes_are_the_urlconfs(path):
+    """heritage/early.py matches its routes itself; each must be the URLconf's."""
+    match = resolve(path)
+    if path == early.IN_VIEW_PATH:
+        assert match.func is maps_views.sites_in_view
+        assert match.kwargs == {}
+    elif path.startswith(early.TILES_PATH):
+        assert match.func is maps_views.tile
+        found = early.TILE_ROUTE.fullmatch(path).groupdict()
+        assert {name: int(value) for name, value in found.items()} == match.kwargs
+    else:
+        assert match.namespace == "api"
+        route = early.API_RECORD_ROUTE.fullmatch(path)
+        assert early.API_ROUTES.get(path, "site-detail") == match.url_name
+        assert (route.groupdict() if route else {}) == match.kwargs
+        assert match.url_name in api_views.EARLY
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/maps/tiles/1/2/3.png",
+        "/maps/tiles/-1/2/3.pbf",
+        "/maps/tiles/1/2/3.pbf/",
+        "/api/v1/sites/kz-1/",
+        "/api/v1/sites/" + "A" * 33 + "/",
+        "/api/v1/sites/KZ-1",
+        "/api/v1/sites/search/",
+        "/api/v1/sites/KZ-1/extra/",
+    ],
+)
+def test_what_the_early_routes_leave_is_no_early_route_of_the_urlconf(path):
+    assert early.TILE_ROUTE.fullmatch(path) is None
+    assert early.API_RECORD_ROUTE.fullmatch(path) is None
+    assert path not in early.API_ROUTES
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return
+    assert match.url_name not in {*api_views.EARLY, "tile"}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_public_record_with_its_hit_is_short_enough_for_psycopg_to_keep_parsed(language):
+    """psycopg parses a statement with parameters again on every execution when it is longer
+    than 4,096 bytes (psycopg._queries); the single record's, sent with the rate-limit hit,
+    is kept within that (registry/features.py RECORD_TIME_SQL)."""
+    statement = features._public_record_statement(language)
+    sent = f"{statement.sql}{limits.WITH_HIT}{limits.HIT_SQL}".encode()
+
+    assert len(sent) <= getattr(psycopg_queries, "MAX_CACHED_STATEMENT_LENGTH", 4096)
