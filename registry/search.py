@@ -12,6 +12,7 @@ from django.contrib.gis.geos import MultiPolygon
 from django.db import connections
 from django.db.models import Func, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 from registry.models import HeritageSite
 from registry.text_search import (
@@ -221,7 +222,11 @@ def _order_keys(query: SiteQuery, filters_first: bool, number: str) -> list:
     for key in keys:
         name = key.lstrip("-")
         if name in INDEXED_TEXT_KEYS:
-            expression = IndexlessKey(name)
+            # The column the index walk orders by: `name` is the visitor's language's column,
+            # as modeltranslation rewrites order_by("name") (the bare column holds the
+            # default language's text, so both plans agreed in Kazakh only).
+            column = build_localized_fieldname(name, get_language()) if name == "name" else name
+            expression = IndexlessKey(column)
             key = expression.desc() if key.startswith("-") else expression.asc()
         ordered.append(key)
     return ordered
