@@ -12,35 +12,32 @@
 # database 33 min, measuring it 45 min, half of that search); a later one skips the building.
 #
 # Figures: p50 in ms, app (in-process test client) / raw SQL (the same statements), 20 interleaved
-# rounds after 2 warm ones (at 10M: count 15, search 7, the --budget cap). 2 cores shared with
-# other sessions' test runs, PostgreSQL 15 defaults but fsync=off, shared_buffers 128MB, 23 GB
-# RAM. Columns measured 2026-12-05 at commit eea8d6f, except *new*: search and count at 10k,
-# 100k and 1M measured 2026-12-06 (branch gen17; search reads the stored document since
-# migration 0017, count answers from the map's cell counts), with the load average at 5-10
-# (other sessions' work). The 10M row is all old (no 10M database was built in that session):
-# its search and count figures are those before both changes. p95 and every figure:
-# bench/growth.json; plot: growth.svg.
+# rounds after 2 warm ones (fewer where the --budget cap stops them). Measured 2026-12-06 at
+# main ec03e30, every size, on a quiet machine (load average 1.5-2.7: nothing else running),
+# PostgreSQL 15 defaults but fsync=off, shared_buffers 128MB, 23 GB RAM, 2 cores. The 10M
+# database was made by the generator before migration 0024 (the generated search document)
+# and migrated; the 100k and 1M ones after. p95 and every figure: bench/growth.json; plot:
+# growth.svg.
 #
-# | sites     | published | bbox_dense    | bbox_medium | nearest     | count (*new*)   | tile_z8   | tile_z12        | search (*new*)    |
-# |-----------|-----------|---------------|-------------|-------------|-----------------|-----------|-----------------|-------------------|
-# | 10,000    | 8,975     | 3.9 / 2.1     | 4.0 / 2.4   | 3.4 / 1.4   | 3.6 / 2.6       | 1.8 / 0.6 | 2.3 / 1.1       | 7.5 / 5.0         |
-# | 100,000   | 89,908    | 7.3 / 5.8     | 7.8 / 2.9   | 6.0 / 2.9   | 3.8 / 2.5       | 3.3 / 1.5 | 9.8 / 4.8       | 16.4 / 6.8        |
-# | 1,000,000 | 900,043   | 38.0 / 38.3   | 9.9 / 5.1   | 12.3 / 7.7  | 13.3 / 10.9     | 8.6 / 4.1 | 96.5 / 86.6     | 12.8 / 9.3        |
-# | 9,999,999 | 9,000,178 | 623.0 / 623.8 | 8.3 / 5.1   | 29.8 / 27.5 | (old) 4048.1 / 4215.7 | 8.3 / 8.0 | 1551.7 / 1502.6 | (old) 64300.8 / 63571.4 |
+# | sites     | published | bbox_dense | bbox_medium | nearest    | count       | tile_z8   | tile_z12      | search    |
+# |-----------|-----------|------------|-------------|------------|-------------|-----------|---------------|-----------|
+# | 10,000    | 8,975     | 1.8 / 1.6  | 1.9 / 1.6   | 1.4 / 1.1  | 0.8 / 0.5   | 0.7 / 0.6 | 1.2 / 1.1     | 1.9 / 1.6 |
+# | 100,000   | 89,908    | 2.9 / 2.5  | 2.3 / 1.8   | 2.2 / 1.9  | 1.2 / 1.0   | 1.0 / 0.8 | 2.7 / 2.6     | 2.1 / 1.8 |
+# | 1,000,000 | 900,043   | 6.4 / 5.8  | 2.4 / 2.0   | 2.4 / 2.1  | 4.2 / 3.8   | 1.4 / 1.1 | 21.9 / 21.1   | 2.6 / 2.0 |
+# | 9,999,999 | 9,000,178 | 7.7 / 7.2  | 2.6 / 2.0   | 9.1 / 8.8  | 34.4 / 38.5 | 2.5 / 2.1 | 525.9 / 523.2 | 3.0 / 2.2 |
 #
-# Before (eea8d6f): count 2.5 / 1.0, 16.6 / 13.7, 531.4 / 552.2 ms; search 9.4 / 7.5,
-# 59.9 / 56.1, 702.0 / 673.2 ms at 10k, 100k, 1M. Count is now flat but for the published S3
-# sites (no public point, so in no cell), counted from their partial index: an index-only scan
-# of about 45,000 entries at 1M, 450,000 at 10M (expect tens of ms there). Search at 1M: the
-# word index's KNN scan stops at the page (docs/search.md).
+# Before issue 17's work of 2026-12-06 (eea8d6f and gen17's figures, loaded machine), 10M:
+# bbox_dense 623 / 624, nearest 29.8 / 27.5, count 4048 / 4216, tile_z12 1552 / 1503, search
+# 64,301 / 63,571 ms.
 #
-# Flat: bbox_medium (walks the registry-number index and stops at the page), tile_z8 and
-# count (pre-aggregated counts), nearest (KNN). Linear in what matches: bbox_dense (every site
-# of the box fetched and sorted: 58,000 at 10M), tile_z12 (every site of the tile); at 10M
-# (old figures) count read every published site of the region from the heap and search sorted
-# every trigram match (then it passed the web processes' 15 s statement timeout,
-# heritage/wsgi.py). The app's own cost (app - raw) is 1-5 ms where the statement is short;
-# beside a slow one it is within the noise.
+# Flat: bbox_medium and bbox_dense (a box's page reads the box first or walks the number
+# index by how many public sites the box holds, registry/density.py), tile_z8 (pre-aggregated
+# counts), search (the document's trigram KNN stops at its page) and nearest (KNN; grows with
+# the ties it sorts). Count is the map's cells plus the published S3 sites (no public point,
+# so in no cell) from their partial index: an index-only scan of about 450,000 entries at 10M.
+# Linear in what matches: tile_z12 over central Almaty carries every site of the tile (about
+# 58,000 at 10M): the one public read that grows with the register. The app's own cost (app -
+# raw) is 0.2-0.6 ms.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 ensure_everything >/dev/null
