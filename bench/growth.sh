@@ -35,8 +35,8 @@
 # counts), search (the document's trigram KNN stops at its page) and nearest (KNN; grows with
 # the ties it sorts). Count is the map's cells plus the published S3 sites (no public point,
 # so in no cell) from their partial index: an index-only scan of about 450,000 entries at 10M.
-# Linear in what matches: tile_z12 over central Almaty carries every site of the tile (about
-# 58,000 at 10M): the one public read that grows with the register. The app's own cost (app -
+# Linear in what matches: tile_z12 over central Almaty carries every site of the tile: the one
+# public read that grows with the register. The app's own cost (app -
 # raw) is 0.2-0.6 ms.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
