@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core.signals import request_finished
 from django.db import close_old_connections
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from registry.models import AdminArea, BaseFeature, Place
@@ -36,6 +37,17 @@ def django_db_modify_db_settings(
     if django_db_use_migrations:  # not with --nomigrations
         database = django_settings.DATABASES["default"]
         database.setdefault("TEST", {})["TEMPLATE"] = template_ensure(database)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request through the test client leaves
+    its language active in the thread (LocaleMiddleware activates, nothing deactivates), so
+    what a test saw depended on the test before it on the same worker (a page ordered by name
+    in English answered differently only in CI)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
