@@ -33,8 +33,9 @@ every generated document equal to mura_fold of its names). The INSERT of 200,000
 about 4.2 s to 1.5 s of the backend's CPU. The backend's CPU per 200,000 sites is now about
 3.5 s (main 6.3 s): INSERT 1.5 s (window numbering, the sort, the other generated columns,
 writing), the site rows and their regions ("sites", 0.5 s), the area joins ("areas" 0.35 s,
-"cell_areas" 0.3 s), the draw and its index (0.45 s): a ceiling of about 57,000 rows/s where
-nothing else runs; 18,000-48,000 measured on the shared 2-core machine at load 4-10. The
+"cell_areas" 0.3 s), the draw and its index (0.45 s): 52,700-60,300 rows/s measured with
+nothing else running (1M sites, 66 s in all with the rebuild), 18,000-48,000 on the shared
+2-core machine at load 4-10. The
 rest of a run is the index rebuild: of it the document's trigram GiST index (siglen 512)
 takes about 45 %, the two geography GiST indexes about 20 % (maintenance_work_mem changes
 nothing); then the map's counts and the statistics. Search words come from the
